@@ -1,0 +1,38 @@
+# policysearch — set up, index the sample corpus, serve, test, benchmark.
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+INDEX  ?= var/index
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+
+.PHONY: run test test-slow test-all bench venv clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[test]'
+	touch $@
+
+venv: $(VENV)/.installed
+
+run: venv
+	$(VENV)/bin/policysearch --index $(INDEX) ingest corpus/
+	$(VENV)/bin/policysearch --index $(INDEX) serve --host $(HOST) --port $(PORT)
+
+# Fast suite: unit, web and browser tests (slow fault/load tests excluded by pytest's addopts).
+test: venv
+	$(PY) -m pytest -q $(PYTEST_ARGS)
+
+# Slow suite: SIGKILL loop, hostile-file bombs, 60-second load test.
+test-slow: venv
+	$(PY) -m pytest -q -m slow $(PYTEST_ARGS)
+
+test-all: venv
+	$(PY) -m pytest -q -m '' $(PYTEST_ARGS)
+
+bench: venv
+	$(PY) bench/run_bench.py
+
+clean:
+	rm -rf $(VENV) var .cache

@@ -1,0 +1,168 @@
+"""Plain records that flow through the pipeline: bytes -> Extracted -> Layout -> Document.
+
+Every stage takes one of these and returns the next, so each stage can be tested alone with
+a literal record in and a record out. Nothing here does I/O.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass
+class Page:
+    """Text of one physical page (1-based). Non-paginated sources are a single page 1."""
+
+    number: int
+    text: str
+
+
+@dataclass
+class Extracted:
+    """What an extractor read from one source, before any layout repair.
+
+    ``meta`` keeps whatever the source states about itself (JSONL fields, HTML title and the
+    发布时间/来源 line, PDF info dictionary), so the structure stage can prefer stated metadata
+    over guesses.
+    """
+
+    source: str  # path of the file (plus "#L<n>" for a JSON line)
+    fmt: str  # "pdf" | "html" | "text" | "jsonl"
+    pages: list[Page]
+    meta: dict[str, Any] = field(default_factory=dict)
+    sha1: str = ""  # hash of the source bytes (or of the JSON line); drives idempotent re-ingest
+
+
+@dataclass
+class Problem:
+    """A source (or one line of it) that was skipped, with a reason a person can act on."""
+
+    source: str
+    reason: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.source}:{self.line}" if self.line else self.source
+        return f"{where}: {self.reason}"
+
+
+@dataclass
+class RawParagraph:
+    """A repaired paragraph: PDF line breaks joined, page markers removed, page it starts on."""
+
+    text: str
+    page: int | None
+
+
+@dataclass
+class Layout:
+    """Output of layout repair: body paragraphs plus the blocks that are metadata, not body."""
+
+    paragraphs: list[RawParagraph]
+    trailer: dict[str, Any] = field(default_factory=dict)  # 整理/印发 dates, 分送, 记录 …
+    page_count: int = 1
+
+
+@dataclass
+class Meeting:
+    body: str | None = None  # 苏州市人民政府 / 国务院
+    name: str | None = None  # 常务会议 / 全体会议
+    number: int | None = None  # 120
+    date: str | None = None  # ISO date
+    chair: str | None = None  # 李亚平
+
+
+@dataclass
+class Decision:
+    label: str  # （一）
+    action: str | None  # 原则同意 / 听取 / 审议 / 传达 / 决定 / 指出 …
+    subjects: list[str] = field(default_factory=list)  # full titles of the documents acted on
+    lead_department: str | None = None  # canonical name
+    follow_up: str | None = None  # 按程序发文实施 …
+    para_ids: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Item:
+    """An agenda item (一、…) of a meeting, or a chapter/section of a policy or law."""
+
+    label: str  # 一
+    heading: str
+    subject: str | None = None  # the item's own subject phrase, e.g. 再生资源回收利用体系建设
+    topics: list[str] = field(default_factory=list)
+    departments: list[str] = field(default_factory=list)  # canonical
+    decisions: list[Decision] = field(default_factory=list)
+    para_ids: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Paragraph:
+    para_id: str  # "p" + ordinal, stable while parsing is deterministic
+    text: str  # original characters, for display
+    page: int | None = None
+    label: str | None = None  # structural path, e.g. 二（一） or 第三条
+    item: str | None = None  # label of the enclosing item (一 / 第二章)
+    role: str = "body"  # "title" | "heading" | "decision" | "body" | "lead" | "article"
+    departments: list[str] = field(default_factory=list)  # canonical, item's + own mentions
+    lead_department: str | None = None
+    topics: list[str] = field(default_factory=list)
+    citation: str = ""
+
+
+@dataclass
+class Reference:
+    title: str  # full title without 《》
+    short_name: str | None = None  # 若干措施 (from （以下简称《若干措施》）)
+    doc_number: str | None = None  # canonical 发文字号 when the citation gives one
+
+
+@dataclass
+class Attendee:
+    role: str  # 出席 / 列席 / 记录
+    name: str | None
+    department: str | None  # as written (canonical when known, see ``Document.attendees``)
+
+
+@dataclass
+class Document:
+    doc_id: str
+    kind: str  # "minutes" | "policy" | "other"
+    title: str
+    date: str | None = None  # ISO date (meeting date for minutes, 成文日期 for policies)
+    issuer: str | None = None
+    doc_number: str | None = None  # canonical 发文字号
+    source: str = ""  # path or JSONL id
+    source_url: str | None = None
+    fmt: str = ""
+    sha1: str = ""
+    meeting: Meeting | None = None
+    items: list[Item] = field(default_factory=list)
+    paragraphs: list[Paragraph] = field(default_factory=list)
+    references: list[Reference] = field(default_factory=list)
+    cited_numbers: list[str] = field(default_factory=list)  # canonical 发文字号 cited in the text
+    attendees: list[Attendee] = field(default_factory=list)
+    topics: list[str] = field(default_factory=list)  # top-level 主题分类
+    departments: list[str] = field(default_factory=list)  # canonical, all mentioned
+    page_count: int | None = None
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def year(self) -> int | None:
+        return int(self.date[:4]) if self.date and self.date[:4].isdigit() else None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "Document":
+        d = dict(d)
+        if d.get("meeting"):
+            d["meeting"] = Meeting(**d["meeting"])
+        d["items"] = [
+            Item(**{**it, "decisions": [Decision(**dc) for dc in it.get("decisions", [])]})
+            for it in d.get("items", [])
+        ]
+        d["paragraphs"] = [Paragraph(**p) for p in d.get("paragraphs", [])]
+        d["references"] = [Reference(**r) for r in d.get("references", [])]
+        d["attendees"] = [Attendee(**a) for a in d.get("attendees", [])]
+        return cls(**d)
