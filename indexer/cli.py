@@ -1,0 +1,195 @@
+"""`policysearch` command line: thin click commands over the library functions."""
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .errors import PolicySearchError
+
+DEFAULT_INDEX = "var/index"
+log = logging.getLogger("policysearch")
+
+
+class _Fail(click.ClickException):
+    """A readable error without a traceback (exit status 1)."""
+
+
+def _die_on_errors(fn):
+    """Turn our own readable errors into a one-line message and exit code 1."""
+
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except PolicySearchError as exc:
+            raise _Fail(str(exc)) from None
+
+    wrapper.__name__ = fn.__name__
+    wrapper.__doc__ = fn.__doc__
+    return wrapper
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="policysearch")
+@click.option(
+    "--index",
+    "index_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=lambda: os.environ.get("POLICYSEARCH_INDEX", DEFAULT_INDEX),
+    show_default=f"$POLICYSEARCH_INDEX or {DEFAULT_INDEX}",
+    help="Index folder.",
+)
+@click.option("-v", "--verbose", is_flag=True, help="Log debug messages.")
+@click.pass_context
+def cli(ctx: click.Context, index_dir: Path, verbose: bool) -> None:
+    """Search Chinese government meeting minutes and policy documents."""
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.INFO,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+    ctx.obj = {"index": index_dir}
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--workers", type=int, default=None, help="Segmentation processes (default: CPU count).")
+@click.option("--lock-timeout", type=float, default=30.0, show_default=True,
+              help="Seconds to wait for another ingest to release the index.")
+@click.option("--max-mb", type=float, default=50.0, show_default=True, help="Skip files larger than this.")
+@click.option("--no-progress", is_flag=True, help="Hide the progress bar.")
+@click.pass_obj
+@_die_on_errors
+def ingest(obj, paths: tuple[Path, ...], workers, lock_timeout: float, max_mb: float, no_progress: bool) -> None:
+    """Extract, parse and index files and folders (recursive) in one commit."""
+    from .extract import Limits
+    from .pipeline import ingest as run_ingest
+
+    report = run_ingest(
+        paths, obj["index"], limits=Limits(max_bytes=int(max_mb * 1e6)), lock_timeout=lock_timeout,
+        workers=workers, progress=not no_progress and sys.stderr.isatty(),
+    )
+    click.echo(report.summary())
+
+
+@cli.command("parse")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the structured record as JSON.")
+@_die_on_errors
+def parse_cmd(path: Path, as_json: bool) -> None:
+    """Show the structured record of one file, without indexing it."""
+    from .extract import extract_path
+    from .structure import parse
+
+    extracted, problems = extract_path(path)
+    for p in problems:
+        click.echo(f"skipped {p}", err=True)
+    docs = [parse(ex) for ex in extracted]
+    if as_json:
+        out = [d.to_dict() for d in docs]
+        click.echo(json.dumps(out[0] if len(out) == 1 else out, ensure_ascii=False, indent=2))
+    else:
+        for d in docs:
+            click.echo(f"{d.doc_id}  [{d.kind}] {d.title}  {d.date or ''}  {d.doc_number or ''}")
+            for it in d.items:
+                click.echo(f"  {it.label}、{it.heading}")
+                for dc in it.decisions:
+                    lead = f" → {dc.lead_department}" if dc.lead_department else ""
+                    click.echo(f"    {dc.label} {dc.action or ''}{lead}")
+    if problems and not docs:
+        raise _Fail(str(problems[0]))
+
+
+@cli.command()
+@click.argument("query", required=False, default="")
+@click.option("--dept", "departments", multiple=True, help="Department (name or abbreviation); repeatable.")
+@click.option("--year", "years", multiple=True, type=int, help="Year; repeatable.")
+@click.option("--year-from", type=int)
+@click.option("--year-to", type=int)
+@click.option("--topic", "topics", multiple=True)
+@click.option("--kind", "kinds", multiple=True, type=click.Choice(["minutes", "policy", "other"]))
+@click.option("--meeting", "meetings", multiple=True)
+@click.option("--sort", type=click.Choice(["relevance", "newest", "oldest"]), default="relevance", show_default=True)
+@click.option("--page", type=int, default=1, show_default=True)
+@click.option("--per-page", type=int, default=10, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON (the web API's shape).")
+@click.pass_obj
+@_die_on_errors
+def search(obj, query: str, departments, years, year_from, year_to, topics, kinds, meetings, sort, page,
+           per_page, as_json: bool) -> None:
+    """Search the index: words are ANDed; "phrases", OR, -word and field:value work."""
+    from .query import SearchParams, search as run_search
+    from .store import IndexStore
+
+    store = IndexStore.open(obj["index"])
+    params = SearchParams(
+        q=query, departments=list(departments), years=list(years), year_from=year_from, year_to=year_to,
+        topics=list(topics), kinds=list(kinds), meetings=list(meetings), sort=sort, page=page,
+        per_page=per_page,
+    )
+    result = run_search(store, params)
+    if as_json:
+        click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"{result['total']} hits ({result['took_ms']:.0f} ms)")
+    if result.get("notice"):
+        click.echo(result["notice"])
+    for i, hit in enumerate(result["hits"], start=(page - 1) * per_page + 1):
+        click.echo(f"{i:3}. {hit['citation'] or hit['title']}  {hit['date'] or ''}  {hit['url']}")
+        click.echo(f"     {hit['text'][:100]}")
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+@_die_on_errors
+def stats(obj, as_json: bool) -> None:
+    """Documents, paragraphs, departments, years and size of the index."""
+    from .store import IndexStore
+
+    st = IndexStore.open(obj["index"]).stats()
+    if as_json:
+        click.echo(json.dumps(st, ensure_ascii=False, indent=2))
+        return
+    for key, value in st.items():
+        if isinstance(value, dict):
+            value = ", ".join(f"{k}: {v}" for k, v in value.items())
+        click.echo(f"{key:12} {value}")
+
+
+@cli.command()
+@click.argument("doc_ids", nargs=-1, required=True)
+@click.option("--lock-timeout", type=float, default=30.0, show_default=True)
+@click.pass_obj
+@_die_on_errors
+def remove(obj, doc_ids: tuple[str, ...], lock_timeout: float) -> None:
+    """Delete documents (all their paragraphs) from the index."""
+    from .store import IndexStore
+
+    n = IndexStore.open(obj["index"], readonly=False).remove(list(doc_ids), lock_timeout=lock_timeout)
+    click.echo(f"removed {n} document(s)")
+    if n < len(doc_ids):
+        raise _Fail(f"{len(doc_ids) - n} of the given ids were not in the index")
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to bind (loopback by default).")
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--workers", "threads", default=8, show_default=True, type=int, help="Worker threads.")
+@click.pass_obj
+@_die_on_errors
+def serve(obj, host: str, port: int, threads: int) -> None:
+    """Serve the web UI and JSON API with a production WSGI server."""
+    from webui import create_app
+    from webui.server import serve as run_server
+
+    app = create_app({"INDEX_DIR": str(obj["index"])})
+    run_server(app, host=host, port=port, threads=threads)
+
+
+def main() -> None:
+    cli(prog_name="policysearch")
