@@ -1,0 +1,54 @@
+"""Flask web UI and JSON API over the policysearch index.
+
+``create_app`` opens the index, warms the analyzer and builds the per-generation tables (facets,
+lifecycle links, reference map) once, so the first request is as fast as the rest and a missing,
+locked or corrupt index is reported at start-up, not as a 500 later.
+"""
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+
+from indexer.query import SearchParams, search as run_search
+
+from . import api, document, errors, lifecycle, search, security
+from .references import reference_map
+from .resources import open_resources, resources
+
+log = logging.getLogger(__name__)
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the app for the index folder in ``INDEX_DIR``.
+
+    Raises a ``PolicySearchError`` subclass with a readable message when the index cannot be used,
+    so the CLI can print it instead of a traceback.
+    """
+    app = Flask(__name__)
+    app.config.from_mapping(
+        INDEX_DIR=os.environ.get("POLICYSEARCH_INDEX", "var/index"),
+        TESTING=False,
+        PROVIDE_AUTOMATIC_OPTIONS=False,
+    )
+    if config:
+        app.config.update(config)
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    app.extensions["policysearch"] = open_resources(app.config["INDEX_DIR"])
+    security.init_app(app)
+    errors.init_app(app)
+    app.register_blueprint(search.bp)
+    app.register_blueprint(document.bp)
+    app.register_blueprint(api.bp)
+    lifecycle.register(app)
+    with app.app_context():
+        run_search(resources().store, SearchParams())  # builds the facet tables
+        reference_map()  # and the lifecycle links it is built from
+    log.info("serving index %s", app.config["INDEX_DIR"])
+    return app

@@ -1,0 +1,252 @@
+"""Decision rows: the unit researchers of executive meetings count, one per Decision record.
+
+A search hit is a paragraph; a researcher's question is "which drafts did the meeting approve in
+principle, and who was made responsible". These pure functions flatten ``Document.items[].
+decisions[]`` into rows, then filter, facet, sort and export them (the web table and CSV use
+them; so can a notebook). Agenda-item rows feed the per-department, per-year counts.
+"""
+from __future__ import annotations
+
+import csv
+import io
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from .errors import QueryError
+from .models import Document, Meeting
+from .normalize import fold
+
+SORT_KEYS = ("date", "meeting", "action", "lead_department")
+CSV_COLUMNS = (
+    "meeting", "date", "item", "label", "action", "subjects", "lead_department",
+    "follow_up", "doc_id", "para_id", "url", "text",
+)
+MAX_QUERY_CHARS = 200
+
+
+def meeting_label(meeting: Meeting | None, fallback: str) -> str:
+    """第120次常务会议 style label with the body's short name (苏州市人民政府 -> 苏州市政府)."""
+    if meeting is None:
+        return fallback
+    body = (meeting.body or "").replace("人民政府", "政府")
+    number = f"第{meeting.number}次" if meeting.number else ""
+    label = f"{body}{number}{meeting.name or '会议'}"
+    return label if body or number else fallback
+
+
+@dataclass
+class DecisionRow:
+    doc_id: str
+    meeting: str  # 苏州市政府第120次常务会议
+    date: str | None
+    year: int | None
+    item: str  # agenda item label, 二
+    item_heading: str
+    label: str  # decision label, （一）
+    action: str | None
+    subjects: list[str]
+    lead_department: str | None
+    follow_up: str | None
+    para_id: str | None
+    url: str  # permalink of the decision's first paragraph
+    text: str  # the decision's paragraphs, for full-text filtering and display
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class ItemRow:
+    """An agenda item, for "what did a department bring to the meeting, year by year"."""
+
+    doc_id: str
+    meeting: str
+    date: str | None
+    year: int | None
+    label: str
+    heading: str
+    topics: list[str]
+    departments: list[str]
+    url: str
+
+
+def decision_rows(doc: Document) -> list[DecisionRow]:
+    """One row per decision of a minutes document, in reading order."""
+    if doc.kind != "minutes":
+        return []
+    texts = {p.para_id: p.text for p in doc.paragraphs}
+    meeting = meeting_label(doc.meeting, doc.title)
+    date = (doc.meeting.date if doc.meeting else None) or doc.date
+    rows = []
+    for item in doc.items:
+        for dec in item.decisions:
+            first = dec.para_ids[0] if dec.para_ids else (item.para_ids[0] if item.para_ids else None)
+            rows.append(
+                DecisionRow(
+                    doc_id=doc.doc_id,
+                    meeting=meeting,
+                    date=date,
+                    year=int(date[:4]) if date and date[:4].isdigit() else None,
+                    item=item.label,
+                    item_heading=item.heading,
+                    label=dec.label,
+                    action=dec.action,
+                    subjects=list(dec.subjects),
+                    lead_department=dec.lead_department,
+                    follow_up=dec.follow_up,
+                    para_id=first,
+                    url=f"/doc/{doc.doc_id}" + (f"#{first}" if first else ""),
+                    text="\n".join(texts.get(pid, "") for pid in dec.para_ids),
+                )
+            )
+    return rows
+
+
+def item_rows(doc: Document) -> list[ItemRow]:
+    """One row per agenda item of a minutes document."""
+    if doc.kind != "minutes":
+        return []
+    meeting = meeting_label(doc.meeting, doc.title)
+    date = (doc.meeting.date if doc.meeting else None) or doc.date
+    return [
+        ItemRow(
+            doc_id=doc.doc_id,
+            meeting=meeting,
+            date=date,
+            year=int(date[:4]) if date and date[:4].isdigit() else None,
+            label=item.label,
+            heading=item.heading,
+            topics=list(item.topics),
+            departments=list(item.departments),
+            url=f"/doc/{doc.doc_id}" + (f"#{item.para_ids[0]}" if item.para_ids else ""),
+        )
+        for item in doc.items
+    ]
+
+
+@dataclass
+class DecisionQuery:
+    """Filters and order of the decisions table; lists are OR within a facet, AND across."""
+
+    q: str = ""
+    departments: list[str] = field(default_factory=list)  # canonical names
+    years: list[int] = field(default_factory=list)
+    actions: list[str] = field(default_factory=list)
+    sort: str = "date"
+    descending: bool = True
+
+
+def _haystack(row: DecisionRow) -> str:
+    parts = [row.meeting, row.item_heading, row.action or "", *row.subjects,
+             row.lead_department or "", row.follow_up or "", row.text]
+    return fold("".join("".join(parts).split()))
+
+
+def filter_rows(rows: Iterable[DecisionRow], query: DecisionQuery) -> list[DecisionRow]:
+    """Rows matching every word of ``q`` (folded substring) and the facet selections."""
+    if len(query.q) > MAX_QUERY_CHARS:
+        raise QueryError(f"筛选词过长（最多 {MAX_QUERY_CHARS} 字）/ filter text too long")
+    words = [fold(w) for w in query.q.split()]
+    depts, years, actions = set(query.departments), set(query.years), set(query.actions)
+    return [
+        r
+        for r in rows
+        if (not depts or r.lead_department in depts)
+        and (not years or r.year in years)
+        and (not actions or r.action in actions)
+        and all(w in _haystack(r) for w in words)
+    ]
+
+
+def sort_rows(rows: Iterable[DecisionRow], key: str = "date", descending: bool = True) -> list[DecisionRow]:
+    """Stable order by ``key``: rows with equal keys keep their given (reading) order."""
+    if key not in SORT_KEYS:
+        raise QueryError(f"未知的排序方式：{key} / unknown sort key (use one of {', '.join(SORT_KEYS)})")
+    rows = list(rows)
+    # missing values always sort last, whichever the direction
+    present = [r for r in rows if getattr(r, key)]
+    missing = [r for r in rows if not getattr(r, key)]
+    return sorted(present, key=lambda r: getattr(r, key), reverse=descending) + missing
+
+
+def facets(rows: Iterable[DecisionRow]) -> dict[str, list[dict[str, Any]]]:
+    """Counts per lead department, year and action, most frequent first (years newest first)."""
+    rows = list(rows)
+    dept = Counter(r.lead_department for r in rows if r.lead_department)
+    year = Counter(r.year for r in rows if r.year)
+    action = Counter(r.action for r in rows if r.action)
+    return {
+        "department": [{"value": v, "count": n} for v, n in sorted(dept.items(), key=lambda x: (-x[1], x[0]))],
+        "year": [{"value": v, "count": n} for v, n in sorted(year.items(), reverse=True)],
+        "action": [{"value": v, "count": n} for v, n in sorted(action.items(), key=lambda x: (-x[1], x[0]))],
+    }
+
+
+def select(rows: Iterable[DecisionRow], query: DecisionQuery) -> dict[str, Any]:
+    """The table's data: facets counted over the text-filtered rows, then facet filters applied.
+
+    Counting facets before the facet filters keeps every value of a facet visible (and
+    clickable) after one of them has been chosen.
+    """
+    rows = list(rows)
+    by_text = filter_rows(rows, DecisionQuery(q=query.q))
+    chosen = filter_rows(by_text, DecisionQuery(departments=query.departments, years=query.years, actions=query.actions))
+    return {
+        "total": len(chosen),
+        "rows": sort_rows(chosen, query.sort, query.descending),
+        "facets": facets(by_text),
+    }
+
+
+def to_csv(rows: Iterable[DecisionRow], base_url: str = "") -> str:
+    """CSV text (with a BOM so Excel reads it as UTF-8); subjects joined by ；."""
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for r in rows:
+        writer.writerow([
+            r.meeting, r.date or "", r.item, r.label, r.action or "", "；".join(r.subjects),
+            r.lead_department or "", r.follow_up or "", r.doc_id, r.para_id or "",
+            base_url + r.url, r.text,
+        ])
+    return out.getvalue()
+
+
+def department_activity(
+    items: Iterable[ItemRow], decisions: Iterable[DecisionRow], department: str
+) -> dict[str, Any]:
+    """Per-year counts of a department's agenda items and led decisions, and topics per year.
+
+    ``department`` is canonical; an item counts when the department is among its departments,
+    a decision when the department leads it.
+    """
+    mine = [i for i in items if department in i.departments]
+    led = [d for d in decisions if d.lead_department == department]
+    years = sorted({i.year for i in mine if i.year} | {d.year for d in led if d.year})
+    per_year = []
+    for y in years:
+        topics = Counter(t for i in mine if i.year == y for t in (i.topics or ["未分类"]))
+        per_year.append({
+            "year": y,
+            "items": sum(1 for i in mine if i.year == y),
+            "decisions": sum(1 for d in led if d.year == y),
+            "topics": [{"value": t, "count": n} for t, n in sorted(topics.items(), key=lambda x: (-x[1], x[0]))],
+        })
+    return {
+        "department": department,
+        "items": len(mine),
+        "decisions": len(led),
+        "per_year": per_year,
+        "led": sort_rows(led, "date", True),
+        "recent_items": sorted(mine, key=lambda i: (i.date or "", i.doc_id, i.label), reverse=True),
+    }
+
+
+def canonical_departments(
+    names: Iterable[str], canonical: Callable[[str], str | None]
+) -> list[str]:
+    """Facet values as typed in a URL (alias or full name) -> canonical names, unknown kept."""
+    return list(dict.fromkeys(canonical(n) or n for n in names if n))

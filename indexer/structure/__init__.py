@@ -1,0 +1,62 @@
+"""Structure parsing: ``parse(extracted) -> Document``, one parser per kind of document.
+
+The parser is picked by the stated kind (JSONL ``kind``/``issuer``) and, for files without
+metadata, by the content: a 第N次常务会议 lead sentence makes municipal minutes, 第X条 lines make
+a law. Everything starts from the repaired layout (``indexer.layout.repair``).
+"""
+from __future__ import annotations
+
+import re
+
+from indexer.layout import repair
+from indexer.models import Document, Extracted, Layout
+from indexer.structure.law import parse_law
+from indexer.structure.minutes import parse_minutes
+from indexer.structure.policy import parse_generic, parse_policy
+from indexer.structure.state_council import parse_state_council
+
+__all__ = ["parse", "choose"]
+
+_MUNICIPAL_LEAD = re.compile(r"主持召开\S{0,12}第\s*\d+\s*次(?:常务|全体)会议")
+_ARTICLE_LINE = re.compile(r"^\s*第[一二三四五六七八九十百零〇\d]+条(?!第)", re.M)
+_MIN_ARTICLES = 3
+
+
+def choose(extracted: Extracted, layout: Layout) -> str:
+    """Name of the parser for a document: minutes, state_council, policy, law or generic."""
+    meta = extracted.meta
+    kind = meta.get("kind")
+    head = "\n".join(p.text for p in layout.paragraphs[:5])
+    if kind == "minutes" or (kind is None and _MUNICIPAL_LEAD.search(head)):
+        if str(meta.get("issuer") or "").startswith("国务院") or "国务院总理" in head[:200]:
+            return "state_council"
+        return "minutes"
+    if kind == "policy":
+        return "policy"
+    if kind in (None, "other"):
+        text = "\n".join(p.text for p in layout.paragraphs[:200])
+        if len(_ARTICLE_LINE.findall(text)) >= _MIN_ARTICLES:
+            return "law"
+    return "generic"
+
+
+_PARSERS = {
+    "minutes": parse_minutes,
+    "state_council": parse_state_council,
+    "policy": parse_policy,
+    "law": parse_law,
+    "generic": parse_generic,
+}
+
+
+def parse(extracted: Extracted) -> Document:
+    """The structured record of one extracted source."""
+    layout = repair(extracted.pages)
+    if extracted.fmt != "pdf" and layout.page_count <= 1:
+        # One unpaginated text (JSON line, web page): "page 1" would be noise in citations.
+        for para in layout.paragraphs:
+            para.page = None
+        layout.page_count = 0
+    doc = _PARSERS[choose(extracted, layout)](extracted, layout)
+    doc.page_count = doc.page_count or None
+    return doc

@@ -1,0 +1,92 @@
+"""出席/列席 lists of municipal minutes: person ↔ department pairs.
+
+The PDF separates entries only by runs of spaces, pads two-character names to the width of
+three (``王  翔``), runs the department straight into the name (``市工信局蔡剑峰``) and breaks
+lines anywhere (``市资`` / ``源规划局史纲``, ``市委组织部`` / ``胡卫江``). The layout keeps these
+blocks with their line breaks and spaces so they can be read here.
+"""
+from __future__ import annotations
+
+import re
+
+from indexer.gazetteer import get_gazetteer
+from indexer.models import Attendee
+from indexer.normalize import squeeze_cjk_spaces
+
+_ROLE = re.compile(r"^\s*(?P<role>出席|列席)[：:]\s*")
+_GAP = re.compile(r"[ \u3000\u00a0]{2,}|\t")
+_NAME = re.compile(r"^[\u4e00-\u9fff·]{2,4}$")
+# 市检察院、市园林绿化局、市工商联、张家港市的代表: units that sent someone unnamed.
+_DELEGATES = re.compile(r"^(?P<units>.+?)的代表$")
+# Without a gazetteer entry, a unit ends with one of these before the person's name.
+_UNIT_END = re.compile(r"^(?P<unit>.+(?:局|委|办|部|院|会|社|中心|公司|集团|区|市|队|支行|中支|分局|海关|监委))(?P<name>[\u4e00-\u9fff]{2,3})$")
+
+
+def split_entries(line: str) -> list[str]:
+    """Entries of one printed line: split on space runs, then rejoin padded names (王  翔)."""
+    tokens = [t.strip() for t in _GAP.split(line) if t.strip()]
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        tok = squeeze_cjk_spaces(tokens[i]).replace(" ", "")
+        if len(tok) == 1 and i + 1 < len(tokens) and len(tokens[i + 1].strip()) == 1:
+            tok += tokens[i + 1].strip()
+            i += 1
+        out.append(tok)
+        i += 1
+    return out
+
+
+def _unit_and_name(entry: str) -> tuple[str | None, str | None]:
+    """(unit as written, person) of one entry; a bare unit gives (unit, None)."""
+    mentions = get_gazetteer().find(entry)
+    if mentions and mentions[0].start == 0:
+        end = mentions[0].end
+        rest = entry[end:]
+        return entry[:end], rest or None
+    m = _UNIT_END.match(entry)
+    if m:
+        return m.group("unit"), m.group("name")
+    return None, entry
+
+
+def _complete(entry: str) -> bool:
+    """True when an entry at the end of a line of units is unit + name (市工信局蔡剑峰)."""
+    unit, name = _unit_and_name(entry)
+    return unit is not None and name is not None and bool(_NAME.match(name))
+
+
+def read_block(block: str) -> tuple[str, list[Attendee], str]:
+    """Role, attendees and a clean display text of one attendance paragraph.
+
+    Departments are canonical when the gazetteer knows them, else as written.
+    """
+    m = _ROLE.match(block)
+    role = m.group("role") if m else "列席"
+    lines = [ln for ln in block[m.end() if m else 0:].split("\n") if ln.strip()]
+    entries: list[str] = []
+    carry = ""
+    for ln in lines:
+        parts = split_entries(ln)
+        if not parts:
+            continue
+        parts[0] = carry + parts[0]
+        carry = ""
+        last = parts[-1]
+        has_units = any(_unit_and_name(p)[0] for p in parts)
+        if has_units and not _DELEGATES.match(last) and not _complete(last):
+            carry = parts.pop()  # 市资 / 市委组织部: continued on the next line
+        entries += parts
+    if carry:
+        entries.append(carry)
+    gaz = get_gazetteer()
+    attendees: list[Attendee] = []
+    for entry in entries:
+        if d := _DELEGATES.match(entry):
+            for unit in re.split(r"[、，,]", d.group("units")):
+                if unit.strip():
+                    attendees.append(Attendee(role, None, gaz.canonical(unit) or unit.strip()))
+            continue
+        unit, name = _unit_and_name(entry)
+        attendees.append(Attendee(role, name, (gaz.canonical(unit) or unit) if unit else None))
+    return role, attendees, f"{role}：" + " ".join(entries)

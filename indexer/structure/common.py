@@ -1,0 +1,93 @@
+"""Pieces every document parser shares: numbered labels, department mentions, finishing a record."""
+from __future__ import annotations
+
+import re
+
+import cn2an
+
+from indexer import topics
+from indexer.citation import assign_citations
+from indexer.gazetteer import get_gazetteer
+from indexer.models import Document, Item, Paragraph
+from indexer.references import cited_numbers, find_references
+
+CN_DIGITS = "一二三四五六七八九十百千零〇两"
+# Numbered headings, outermost first: 一、 / （一） / 1. or （1）.
+LEVEL1 = re.compile(rf"^\s*(?P<n>[{CN_DIGITS}]{{1,4}})、")
+LEVEL2 = re.compile(rf"^\s*[（(](?P<n>[{CN_DIGITS}]{{1,4}})[）)]")
+LEVEL3 = re.compile(r"^\s*(?:(?P<n>\d{1,2})[.．、](?!\d)|[（(](?P<m>\d{1,2})[）)])")
+ARTICLE = re.compile(rf"^\s*(?P<label>第(?P<n>[{CN_DIGITS}\d]+)条(?:之[{CN_DIGITS}]+)?)\s*")
+CHAPTER = re.compile(rf"^\s*(?P<label>第(?P<n>[{CN_DIGITS}\d]+)(?P<unit>[章编节]))\s*(?P<title>.*)$")
+_FIRST_SENTENCE = re.compile(r"^(.+?[。；！？])")
+
+
+def cn_int(text: str) -> int | None:
+    """一百二十 -> 120, 120 -> 120; None when it is not a number."""
+    try:
+        return int(text) if text.isdigit() else int(cn2an.cn2an(text, "smart"))
+    except (ValueError, KeyError):
+        return None
+
+
+def heading_of(text: str, limit: int = 60) -> str:
+    """The heading part of a numbered paragraph: its first sentence, shortened if long."""
+    m = _FIRST_SENTENCE.match(text)
+    head = (m.group(1) if m else text).rstrip("。；！？")
+    return head if len(head) <= limit else head[:limit] + "…"
+
+
+def departments_in(text: str, local: bool) -> list[str]:
+    """Canonical names of the departments mentioned in ``text``, first appearance order."""
+    return list(dict.fromkeys(m.canonical for m in get_gazetteer().find(text, local=local)))
+
+
+def merge(*lists: list[str]) -> list[str]:
+    return list(dict.fromkeys(x for lst in lists for x in lst if x))
+
+
+def new_paragraph(paragraphs: list[Paragraph], text: str, page: int | None, **fields: object) -> Paragraph:
+    """Append a paragraph with the next id (p1, p2, … in reading order)."""
+    para = Paragraph(para_id=f"p{len(paragraphs) + 1}", text=text, page=page, **fields)  # type: ignore[arg-type]
+    paragraphs.append(para)
+    return para
+
+
+def tag_departments(doc: Document, local: bool) -> None:
+    """Each paragraph gets its item's departments plus its own mentions; the document all of them.
+
+    Attendance lists are skipped: everyone attends, so they would tag every department.
+    """
+    by_item = {item.label: item.departments for item in doc.items}
+    seen: list[str] = []
+    for para in doc.paragraphs:
+        if para.role == "attendance":
+            continue
+        own = departments_in(para.text, local)
+        para.departments = merge(by_item.get(para.item or "", []), own, [para.lead_department or ""])
+        seen += para.departments
+    doc.departments = merge(seen)
+
+
+def item_departments(item: Item, paragraphs: list[Paragraph], local: bool) -> list[str]:
+    texts = [p.text for p in paragraphs if p.para_id in item.para_ids]
+    leads = [d.lead_department or "" for d in item.decisions]
+    return merge(leads, departments_in("\n".join(texts), local))
+
+
+def finish(doc: Document, local: bool) -> Document:
+    """References, cited numbers, departments, topics fallback and citations of a parsed document."""
+    body = "\n".join(p.text for p in doc.paragraphs if p.role != "attendance")
+    doc.references = find_references(body)
+    doc.cited_numbers = [n for n in cited_numbers(body) if n != doc.doc_number]
+    for item in doc.items:
+        if not item.departments:
+            item.departments = item_departments(item, doc.paragraphs, local)
+    tag_departments(doc, local)
+    if not doc.topics:
+        doc.topics = merge(*(item.topics for item in doc.items)) or topics.classify(doc.title, body)
+    for para in doc.paragraphs:
+        if not para.topics:
+            item = next((i for i in doc.items if i.label == para.item), None)
+            para.topics = list(item.topics) if item and item.topics else list(doc.topics)
+    assign_citations(doc)
+    return doc

@@ -1,0 +1,179 @@
+"""Municipal executive-meeting minutes (市政府常务会议纪要), modelled around decisions.
+
+Shape (the seed): a lead sentence (date, chair, meeting number, agenda), 会议议定以下意见：, agenda
+items 一、…五、 whose sub-paragraphs （一）（二）… are the decisions: verb (原则同意 …), the
+documents acted on (《…》, short names resolved), the lead department (由市工信局…) and the
+next step (按程序发文实施 …). Then the 学法 paragraph, the 出席/列席 lists and the trailer.
+
+Decision actions (``Decision.action``), the vocabulary this parser uses:
+
+* 原则同意 / 同意 / 原则通过 / 通过 / 批准 / 决定 — the meeting decided (takes precedence);
+* 传达 / 听取 / 审议 / 研究 / 部署 — the meeting deliberated;
+* 要求 — a directive (各地各部门要…);
+* 指出 — an assessment with none of the above (…是…的重要举措).
+
+The 学法 paragraph (会上，还进行了…) belongs to no item: it is not on the agenda.
+"""
+from __future__ import annotations
+
+import re
+
+from indexer import topics
+from indexer.citation import document_id
+from indexer.gazetteer import get_gazetteer
+from indexer.layout import ATTENDANCE_START, to_iso_date
+from indexer.models import Attendee, Decision, Document, Extracted, Item, Layout, Meeting, Paragraph
+from indexer.references import find_references, titles_in
+from indexer.structure.attendance import read_block
+from indexer.structure.common import LEVEL1, LEVEL2, finish, merge, new_paragraph
+
+DECIDING = ("原则同意", "原则通过", "同意", "通过", "批准", "决定")
+DELIBERATING = ("传达", "听取", "审议", "研究", "部署")
+_VERB = re.compile("|".join(DECIDING + DELIBERATING))
+_DIRECTIVE = re.compile(r"^[^。；，]{0,20}?要(?!求)")
+_CONVENED = re.compile(
+    r"(?P<chair>[\u4e00-\u9fff]{2,3}?)(?:常务副|副)?(?:市长|区长|县长|省长|主任)?主持召开(?P<body>\S{0,10}?)"
+    r"第\s*(?P<n>\d+)\s*次(?P<name>常务会议|全体会议)"
+)
+_LEAD_DEPT = re.compile(r"由(?P<rest>[^。；]{2,40})")
+_FOLLOW_UP = re.compile(r"(?:讨论意见|意见)(?P<next>[^。]*?)。")
+_STRIP_HEAD = re.compile(r"^(?:关于|推进|加快|加强|进一步|深化|做好|开展|实施|我市|全市|苏州市|苏州)+")
+_STRIP_TAIL = re.compile(
+    r"(?:[（(][^（）()]*\d{4}[^（）()]*[）)])?(?:的)?(?:若干措施|实施意见|行动方案|实施方案|工作方案|若干意见|意见|办法|方案|"
+    r"规定|细则|通知|协议|规划|计划|情况汇报|汇报|精神)?(?:[（(][^（）()]*\d{4}[^（）()]*[）)])?$"
+)
+_YEARS = re.compile(r"(?:[一二三四五]年|\d{4}[～~—-]\d{4}年)$")
+_CLAUSE_VERB = re.compile(r"^(?:" + "|".join(DECIDING + DELIBERATING) + ")")
+
+
+def item_subject(heading: str) -> str | None:
+    """The item's own subject phrase, without the 关于/推进 and 若干措施/实施意见 wrappers.
+
+    审议《关于推进苏州市再生资源回收利用体系建设实施意见》 -> 再生资源回收利用体系建设.
+    """
+    body = LEVEL1.sub("", heading).strip("。 ")
+    m = re.search(r"《(?P<t>[^《》]+)》", body)
+    phrase = m.group("t") if m else re.split(r"[，；]", body)[-1]
+    if not m:
+        phrase = _CLAUSE_VERB.sub("", phrase)
+    if "关于" in phrase:
+        phrase = phrase[phrase.index("关于"):]
+    for _ in range(3):
+        phrase = _STRIP_TAIL.sub("", _STRIP_HEAD.sub("", phrase))
+        phrase = _YEARS.sub("", phrase)
+    return phrase or None
+
+
+def decision_action(text: str) -> str:
+    """Main verb of a decision paragraph (vocabulary in the module docstring)."""
+    body = LEVEL2.sub("", text)
+    first = re.split(r"(?<=。)", body, maxsplit=2)
+    head = "".join(first[:2])
+    for verb in DECIDING:
+        if verb in head and not re.search(f"[要应]{verb}", head):
+            return verb
+    m = _VERB.search(first[0])
+    if m and m.start() < 12:
+        return m.group()
+    if _DIRECTIVE.search(body):
+        return "要求"
+    return "指出"
+
+
+def lead_department(text: str) -> str | None:
+    """Canonical department in charge: from 由X…, else the body named right after 同意."""
+    gaz = get_gazetteer()
+    m = _LEAD_DEPT.search(text)
+    if m:
+        found = gaz.find(m.group("rest"))
+        if found and found[0].start == 0:
+            return found[0].canonical
+    m = re.search(r"同意(?P<rest>[^《。]{2,30})", text)
+    if m:
+        found = gaz.find(m.group("rest"))
+        if found and found[0].start == 0:
+            return found[0].canonical
+    return None
+
+
+def follow_up(text: str) -> str | None:
+    """The next step after the lead department: 按程序发文实施 / 作进一步细化完善后，… ."""
+    m = _LEAD_DEPT.search(text)
+    if not m:
+        return None
+    f = _FOLLOW_UP.search(text, m.start())
+    if not f:
+        return None
+    return f.group("next").lstrip("，, ") or None
+
+
+def parse_minutes(extracted: Extracted, layout: Layout) -> Document:
+    raws = layout.paragraphs
+    gaz = get_gazetteer()
+    trailer = dict(layout.trailer)
+    lead_index = next((i for i, r in enumerate(raws[:5]) if _CONVENED.search(r.text)), None)
+    lead_text = raws[lead_index].text if lead_index is not None else ""
+    conv = _CONVENED.search(lead_text)
+    body = None
+    if conv and conv.group("body"):
+        body = gaz.canonical(conv.group("body"))
+    if not body and trailer.get("organiser"):
+        office = trailer["organiser"]
+        body = gaz.canonical(office.removesuffix("办公室").removesuffix("办公厅")) or office.removesuffix("办公室")
+    meeting = Meeting(
+        body=body,
+        name=conv.group("name") if conv else None,
+        number=int(conv.group("n")) if conv else None,
+        date=to_iso_date(lead_text[:40]) if lead_text else None,
+        chair=conv.group("chair") if conv else None,
+    )
+    title = extracted.meta.get("title") or (
+        f"{body}第{meeting.number}次{meeting.name}纪要" if body and meeting.number else extracted.source
+    )
+    doc = Document(
+        doc_id=document_id(extracted, meeting), kind="minutes", title=title, date=meeting.date,
+        issuer=body, source=extracted.source, source_url=extracted.meta.get("source_url"), fmt=extracted.fmt,
+        sha1=extracted.sha1, meeting=meeting, page_count=layout.page_count, metadata=trailer,
+    )
+    references = find_references("\n".join(r.text for r in raws))
+    paragraphs: list[Paragraph] = []
+    items: list[Item] = []
+    attendees: list[Attendee] = []
+    item: Item | None = None
+    for i, raw in enumerate(raws):
+        text = raw.text
+        if ATTENDANCE_START.match(text):
+            _, people, display = read_block(text)
+            attendees += people
+            new_paragraph(paragraphs, display, raw.page, role="attendance")
+            item = None
+            continue
+        if i == lead_index:
+            new_paragraph(paragraphs, text, raw.page, role="lead")
+            continue
+        if m := LEVEL1.match(text):
+            item = Item(label=m.group("n"), heading=text, subject=item_subject(text))
+            items.append(item)
+            para = new_paragraph(paragraphs, text, raw.page, label=item.label, item=item.label, role="heading")
+        elif (m := LEVEL2.match(text)) and item:
+            sub = f"（{m.group('n')}）"
+            para = new_paragraph(paragraphs, text, raw.page, label=item.label + sub, item=item.label, role="decision")
+            para.lead_department = lead_department(text)
+            item.decisions.append(Decision(
+                label=sub, action=decision_action(text), subjects=titles_in(text, references),
+                lead_department=para.lead_department, follow_up=follow_up(text), para_ids=[para.para_id],
+            ))
+        else:
+            if text.startswith("会上") or not item:
+                item = None
+            para = new_paragraph(paragraphs, text, raw.page, item=item.label if item else None, label=None)
+        if item:
+            item.para_ids.append(para.para_id)
+    if trailer.get("recorder"):
+        attendees.append(Attendee("记录", trailer["recorder"], None))
+    for it in items:
+        text = "\n".join(p.text for p in paragraphs if p.para_id in it.para_ids)
+        it.topics = topics.classify(it.heading, text)
+    doc.paragraphs, doc.items, doc.attendees = paragraphs, items, attendees
+    doc.topics = merge(*(it.topics for it in items))
+    return finish(doc, local=True)

@@ -1,0 +1,121 @@
+"""Policy documents (通知, 意见, 方案 …) and the generic fallback for any other text.
+
+Both are read the same way: a title block, optionally a 发文字号 line and the addressees (主送,
+the line ending with ：), then numbered sections 一、 / （一） / 1. that become items and labels,
+then the signature and date. Stated metadata (JSONL title, doc_number, date, topic) wins over
+what is read from the text.
+"""
+from __future__ import annotations
+
+from indexer import topics
+from indexer.citation import document_id
+from indexer.docnumber import normalize_doc_number
+from indexer.layout import to_iso_date
+from indexer.models import Document, Extracted, Item, Layout, Paragraph, RawParagraph
+from indexer.references import clean_title
+from indexer.structure.common import LEVEL1, LEVEL2, LEVEL3, finish, heading_of, new_paragraph
+
+_ADDRESSEE_MAX = 200
+_ADDRESSEE_POSITION = 3  # 主送 comes right after the title (and a 发布时间 line on web pages)
+_TITLE_BLOCK_MAX = 4  # title lines before the number / addressees
+_TITLE_MAX = 80
+_SIGNATURE_MAX = 30  # 国务院办公厅 above the date line
+
+
+def _title_block(raws: list[RawParagraph], title: str | None) -> tuple[str | None, int]:
+    """The title and how many leading paragraphs it spans (gov.cn splits titles over lines)."""
+    if title:
+        target, acc = clean_title(title), ""
+        for i, raw in enumerate(raws[:_TITLE_BLOCK_MAX]):
+            acc += clean_title(raw.text)
+            if acc == target:
+                return title, i + 1
+            if target in acc and len(acc) <= _TITLE_MAX:  # PDF title "年度报告" inside the printed one
+                return acc, i + 1
+            if len(acc) > _TITLE_MAX:
+                break
+        return title, 0
+    for i, raw in enumerate(raws[: _TITLE_BLOCK_MAX + 1]):
+        if normalize_doc_number(raw.text.strip()) and len(raw.text) < 30 and i:
+            return "".join(clean_title(r.text) for r in raws[:i]), i
+    return (clean_title(raws[0].text)[:100], 1) if raws else (None, 0)
+
+
+def _is_doc_number_line(text: str) -> str | None:
+    text = text.strip()
+    return normalize_doc_number(text) if len(text) <= 30 else None
+
+
+def _is_date_line(text: str) -> bool:
+    return len(text.strip()) <= 16 and to_iso_date(text) is not None
+
+
+def parse_sections(extracted: Extracted, layout: Layout, kind: str) -> Document:
+    meta = extracted.meta
+    raws = layout.paragraphs
+    title, used = _title_block(raws, meta.get("title") or meta.get("pdf_title"))
+    doc = Document(
+        doc_id=document_id(extracted), kind=kind, title=title or extracted.source, source=extracted.source,
+        source_url=meta.get("source_url"), fmt=extracted.fmt, sha1=extracted.sha1,
+        issuer=meta.get("issuer") or meta.get("source_name"), page_count=layout.page_count, metadata=dict(layout.trailer),
+    )
+    doc.doc_number = normalize_doc_number(meta.get("doc_number") or "") or None
+    paragraphs: list[Paragraph] = []
+    if title:
+        new_paragraph(paragraphs, title, raws[0].page if raws else None, role="title")
+    items: list[Item] = []
+    item: Item | None = None
+    sub: str | None = None
+    lead_done = False
+    for raw in raws[used:]:
+        text = raw.text
+        number = _is_doc_number_line(text)
+        if number and not paragraphs[1:]:
+            doc.doc_number = doc.doc_number or number
+            continue
+        if len(paragraphs) <= _ADDRESSEE_POSITION and text.rstrip().endswith(("：", ":")) \
+                and len(text) <= _ADDRESSEE_MAX and "addressees" not in doc.metadata and not LEVEL1.match(text):
+            doc.metadata["addressees"] = text.rstrip().rstrip("：:")
+            new_paragraph(paragraphs, text, raw.page, role="body")
+            continue
+        if m := LEVEL1.match(text):
+            item = Item(label=m.group("n"), heading=heading_of(text))
+            items.append(item)
+            sub = None
+            para = new_paragraph(paragraphs, text, raw.page, label=item.label, item=item.label, role="heading")
+        elif (m := LEVEL2.match(text)) and item:
+            sub = f"（{m.group('n')}）"
+            para = new_paragraph(paragraphs, text, raw.page, label=item.label + sub, item=item.label)
+        elif (m := LEVEL3.match(text)) and item:
+            label = item.label + (sub or "") + (f"{m.group('n')}." if m.group("n") else f"（{m.group('m')}）")
+            para = new_paragraph(paragraphs, text, raw.page, label=label, item=item.label)
+        else:
+            role = "lead" if not lead_done and not items and len(text) > 20 else "body"
+            para = new_paragraph(paragraphs, text, raw.page, item=item.label if item else None, role=role)
+            if _is_date_line(text) and "issued" not in doc.metadata and len(paragraphs[-2].text) <= _SIGNATURE_MAX:
+                doc.metadata["issued"] = to_iso_date(text)  # the date under the signature
+        lead_done = lead_done or para.role == "lead" or bool(items)
+        if item:
+            item.para_ids.append(para.para_id)
+    doc.paragraphs, doc.items = paragraphs, items
+    doc.date = meta.get("date") or meta.get("published") or doc.metadata.get("issued")
+    label = meta.get("topic")
+    if label:
+        doc.metadata["topic"] = label
+        top = topics.top_level_of(label)
+        doc.topics = [top] if top else []
+    body = "\n".join(p.text for p in paragraphs)
+    if not doc.topics:
+        doc.topics = topics.classify(doc.title, body)
+    for it in items:
+        it.topics = list(doc.topics)
+    local = "苏州" in f"{doc.issuer or ''}{doc.title}"
+    return finish(doc, local=local)
+
+
+def parse_policy(extracted: Extracted, layout: Layout) -> Document:
+    return parse_sections(extracted, layout, "policy")
+
+
+def parse_generic(extracted: Extracted, layout: Layout) -> Document:
+    return parse_sections(extracted, layout, extracted.meta.get("kind") or "other")

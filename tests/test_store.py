@@ -1,0 +1,171 @@
+"""The index folder: idempotent writes, whole documents, locks, versions, refresh (R4, R7, R8, R9)."""
+from __future__ import annotations
+
+import json
+import threading
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from indexer.errors import IndexLockedError, IndexMissingError, RebuildRequiredError
+from indexer.models import Paragraph
+from indexer.query import SearchParams, search
+from indexer.store import META_FILE, IndexStore, WriteReport
+from tests.fixture_docs import changed, employment_policy, fixture_docs, seed_minutes
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> IndexStore:
+    s = IndexStore.create_or_open(tmp_path / "index")
+    s.write(fixture_docs())
+    yield s
+    s.close()
+
+
+def _total(store: IndexStore, q: str) -> int:
+    return search(store, SearchParams(q=q))["total"]
+
+
+def test_write_reports_and_stats(tmp_path: Path):
+    s = IndexStore.create_or_open(tmp_path / "index")
+    report = s.write(fixture_docs())
+    assert (report.added, report.replaced, report.unchanged) == (6, 0, 0)
+    assert report.doc_ids == ["suzhou-gov-exec-120", "gwyhy-f90601466c", "gov-4d9e4925d2", "gov-fb744a8adc",
+                              "law-cf7c1ffb68", "test-xss"]
+    st = s.stats()
+    assert st["documents"] == 6
+    assert st["paragraphs"] == 29
+    assert st["departments"] == 4
+    assert st["years"] == [2018, 2019, 2020, 2021]
+    assert st["kinds"] == {"minutes": 2, "other": 1, "policy": 3}
+    assert st["size_bytes"] > 0
+    assert st["format_version"] == 1
+
+
+def test_unchanged_documents_are_not_written_again(store: IndexStore):
+    generation = store.ix.latest_generation()
+    report = store.write(fixture_docs())
+    assert (report.added, report.replaced, report.unchanged) == (0, 0, 6)
+    assert store.ix.latest_generation() == generation  # no commit at all
+    assert store.stats()["paragraphs"] == 29
+
+
+def test_changed_document_replaces_all_its_paragraphs(store: IndexStore):
+    doc = seed_minutes()
+    new = changed(doc, paragraphs=[replace(doc.paragraphs[0], text="会议审议了城市更新工作方案。")])
+    report = store.write([new])
+    assert (report.added, report.replaced, report.unchanged) == (0, 1, 0)
+    assert store.stats()["paragraphs"] == 29 - 14 + 1
+    assert _total(store, "两客一危") == 0  # old paragraph text is gone
+    assert _total(store, "城市更新") == 1
+    assert store.get_document(doc.doc_id).paragraphs[0].text == "会议审议了城市更新工作方案。"
+    assert store.get_document(doc.doc_id).sha1 == "seed-sha1-v1-changed"
+
+
+def test_repeated_doc_id_in_one_batch_keeps_the_first(tmp_path: Path):
+    s = IndexStore.create_or_open(tmp_path / "index")
+    first = employment_policy()
+    second = changed(first, paragraphs=[Paragraph("p1", "另一个版本")])
+    report = s.write([first, second])
+    assert (report.added, report.replaced, report.unchanged) == (1, 0, 0)
+    assert s.stats()["paragraphs"] == 4
+
+
+def test_get_document_round_trips_the_whole_record(store: IndexStore):
+    for doc in fixture_docs():
+        assert store.get_document(doc.doc_id) == doc
+    assert store.get_document("no-such-doc") is None
+    assert store.get_document("suzhou-gov-exec-120#p1") is None  # a paragraph key is not a document
+
+
+def test_remove(store: IndexStore):
+    assert store.remove(["gov-4d9e4925d2", "no-such-doc"]) == 1
+    assert store.get_document("gov-4d9e4925d2") is None
+    st = store.stats()
+    assert (st["documents"], st["paragraphs"]) == (5, 25)
+    assert _total(store, "稳岗") == 0
+    assert store.remove(["gov-4d9e4925d2"]) == 0
+
+
+def test_second_writer_times_out_with_a_readable_message(store: IndexStore):  # R4
+    holder = store.ix.writer()
+    try:
+        t0 = time.monotonic()
+        with pytest.raises(IndexLockedError) as err:
+            store.write([changed(employment_policy())], lock_timeout=0.5)
+        assert time.monotonic() - t0 < 5
+        assert str(err.value).startswith("index is locked by another process")
+        assert "0.5 s" in str(err.value)
+    finally:
+        holder.cancel()
+    assert store.write([changed(employment_policy())], lock_timeout=1).replaced == 1
+
+
+def test_readonly_store_sees_new_commits_without_reopening(store: IndexStore, tmp_path: Path):
+    reader = IndexStore.open(tmp_path / "index")
+    assert _total(reader, "城市更新") == 0
+    doc = employment_policy()
+    store.write([changed(doc, paragraphs=[Paragraph("p1", "推进城市更新行动")])])
+    assert _total(reader, "城市更新") == 1
+    reader.close()
+
+
+def test_searches_from_many_threads_agree(store: IndexStore):
+    totals: list[list[int]] = []
+
+    def work():
+        totals.append([_total(store, q) for q in ("就业", "安全生产", "市场监管局")])
+
+    threads = [threading.Thread(target=work) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert totals == [[6, 6, 4]] * 8
+
+
+def test_missing_index(tmp_path: Path):
+    with pytest.raises(IndexMissingError, match="no index at"):
+        IndexStore.open(tmp_path / "nowhere")
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(IndexMissingError):
+        IndexStore.open(tmp_path / "empty")
+
+
+def test_other_versions_require_a_rebuild(store: IndexStore, tmp_path: Path):  # R7
+    meta_path = tmp_path / "index" / META_FILE
+    meta = json.loads(meta_path.read_text())
+    meta_path.write_text(json.dumps({**meta, "dictionary_version": "0000"}))
+    with pytest.raises(RebuildRequiredError, match="^rebuild required: .*dictionary_version '0000'"):
+        IndexStore.open(tmp_path / "index")
+    meta_path.write_text(json.dumps({**meta, "format_version": 0}))
+    with pytest.raises(RebuildRequiredError, match="format_version 0"):
+        IndexStore.open(tmp_path / "index")
+    rebuilt = IndexStore.create_or_open(tmp_path / "index", rebuild=True)
+    assert rebuilt.stats()["documents"] == 0
+
+
+def test_corrupt_or_foreign_folders_are_refused(store: IndexStore, tmp_path: Path):  # R9
+    for toc in (tmp_path / "index").glob("*.toc"):
+        toc.write_bytes(toc.read_bytes()[:20])
+    with pytest.raises(RebuildRequiredError, match="^rebuild required: .*cannot be read"):
+        IndexStore.open(tmp_path / "index")
+
+    foreign = tmp_path / "photos"
+    foreign.mkdir()
+    (foreign / "holiday.jpg").write_bytes(b"\xff\xd8")
+    with pytest.raises(RebuildRequiredError, match="not a policysearch index"):
+        IndexStore.create_or_open(foreign, rebuild=True)
+    assert (foreign / "holiday.jpg").exists()
+
+
+def test_whoosh_index_without_our_metadata_is_not_ours(store: IndexStore, tmp_path: Path):
+    (tmp_path / "index" / META_FILE).unlink()
+    with pytest.raises(RebuildRequiredError, match="is not a policysearch index"):
+        IndexStore.open(tmp_path / "index")
+
+
+def test_write_report_defaults():
+    assert WriteReport() == WriteReport(0, 0, 0, [], {})

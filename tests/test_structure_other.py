@@ -1,0 +1,169 @@
+"""State Council summaries, policy documents, laws and the generic fallback, from real JSON lines."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from indexer.citation import gbt7714
+from indexer.models import Extracted, Page
+from indexer.references import find_references
+from indexer.structure import parse
+from indexer.structure.law import adoption_records
+from indexer.structure.state_council import agenda_topics
+
+
+def _load(corpus, name: str, doc_id: str) -> Extracted:
+    with open(corpus / name, encoding="utf-8") as fh:
+        for n, line in enumerate(fh, start=1):
+            if f'"id": "{doc_id}"' in line[:60]:
+                meta = json.loads(line)
+                text = meta.pop("text")
+                return Extracted(f"{corpus / name}#L{n}", "jsonl", [Page(1, text)], meta, f"sha-{doc_id}")
+    raise AssertionError(f"{doc_id} not in {name}")
+
+
+def test_policy_title_block_number_addressees_sections(shared_corpus):
+    doc = parse(_load(shared_corpus, "policy-govcn-platform1.jsonl", "gov-9b116a37e8"))
+    assert (doc.doc_id, doc.kind, doc.issuer, doc.doc_number, doc.date) == (
+        "gov-9b116a37e8", "policy", "国务院", "国发〔1981〕88号", "1981-05-23")
+    assert doc.title == "国务院关于棉粮、糖粮挂钩奖售粮几个问题的通知"
+    # the two title lines (国务院关于…奖售粮 / 几 个 问 题 的 通 知) became one title paragraph
+    assert [(p.para_id, p.role, p.text) for p in doc.paragraphs[:2]] == [
+        ("p1", "title", "国务院关于棉粮、糖粮挂钩奖售粮几个问题的通知"),
+        ("p2", "body", "各省、市、自治区人民政府，国务院有关部委、直属机构："),
+    ]
+    assert doc.metadata["addressees"] == "各省、市、自治区人民政府，国务院有关部委、直属机构"
+    assert doc.metadata["issued"] == "1981-05-23"  # 一九八一年五月二十三日 under the signature
+    assert doc.metadata["topic"] == "农业、林业、水利\\农业、畜牧业、渔业"
+    assert doc.topics == ["农业、林业、水利"]
+    assert [(i.label, i.heading) for i in doc.items] == [
+        ("一", "一、关于棉粮挂钩的奖售基数问题"), ("二", "二、关于棉粮、糖粮挂钩奖售粮的供应价格和经营费用负担问题")]
+    assert doc.paragraphs[3].citation == "国务院关于棉粮、糖粮挂钩奖售粮几个问题的通知 一"
+    assert all(p.page is None for p in doc.paragraphs) and doc.page_count is None
+    assert gbt7714(doc, doc.paragraphs[3]) == (
+        "国务院. 国务院关于棉粮、糖粮挂钩奖售粮几个问题的通知（一）[Z]. 1981-05-23. "
+        "http://www.gov.cn/zhengce/content/2018-12/04/content_5345639.htm.")
+
+
+def test_policy_sub_labels_and_cited_numbers(shared_corpus):
+    doc = parse(_load(shared_corpus, "policy-govcn-platform1.jsonl", "gov-1d4d201aa2"))
+    assert doc.doc_number == "国办发〔1996〕32号"
+    assert doc.cited_numbers == ["中发〔1994〕8号", "国办发〔1993〕71号"]
+    refs = {r.title: r.doc_number for r in doc.references}
+    assert refs["国务院办公厅转发国家教委等部门关于进一步加强教育援藏工作请示的通知"] == "国办发〔1993〕71号"
+    labels = [p.label for p in doc.paragraphs if p.label]
+    assert labels[:4] == ["一", "一（一）", "一（二）", "二"]
+    assert doc.topics == ["科技、教育"]
+
+
+def test_state_council_summary(shared_corpus):
+    doc = parse(_load(shared_corpus, "minutes-state-council-xwlb.jsonl", "gwyhy-861581914b"))
+    m = doc.meeting
+    assert (doc.kind, m.body, m.name, m.number, m.date, m.chair) == ("minutes", "国务院", "常务会议", None, "2020-04-14", "李克强")
+    assert doc.metadata["agenda"] == [
+        "要求落实落细今年以来出台的支持企业政策措施，助力企业渡难关",
+        "部署采取有力有效举措促进高校毕业生就业",
+        "确定加大城镇老旧小区改造力度，推动惠民生扩内需",
+        "决定延续西部大开发企业所得税优惠政策",
+    ]
+    assert [(i.label, i.decisions[0].action) for i in doc.items] == [("一", "指出"), ("二", "指出"), ("三", "指出"), ("四", "决定")]
+    assert doc.items[3].heading == "为深入推进西部大开发，会议决定，对今年到期的对设在西部地区的国家鼓励类产业企业减按15%征收企业所得税政策，延长实施期限"
+    assert doc.paragraphs[0].role == "lead"
+    assert doc.paragraphs[-1].text == "会议还研究了其他事项。" and doc.paragraphs[-1].item is None
+    assert doc.paragraphs[4].citation == "李克强主持召开国务院常务会议（2020-04-14） 四"
+
+
+def test_state_council_chair_with_day_only(shared_corpus):
+    doc = parse(_load(shared_corpus, "minutes-state-council-xwlb.jsonl", "gwyhy-d9f046685d"))
+    assert (doc.meeting.chair, doc.meeting.date) == ("温家宝", "2012-07-04")
+    assert doc.metadata["agenda"] == ["部署2011年度中央预算执行等审计查出问题整改工作", "听取全国社会保障资金审计情况汇报"]
+    assert [i.decisions[0].action for i in doc.items] == ["指出", "听取", "指出", "强调"]
+    assert doc.paragraphs[1].item is None  # 最近，审计署…: background before the first 会议指出
+    assert "社会保险费征缴暂行条例" in [r.title for r in doc.references]
+
+
+def test_law_articles_chapters_and_adoption(shared_corpus):
+    doc = parse(_load(shared_corpus, "other-laws-lawrefbook.jsonl", "law-69a4c154d0"))
+    assert (doc.kind, doc.title, doc.issuer, doc.date) == ("other", "上海口岸服务条例", "上海市人民代表大会常务委员会", "2020-05-14")
+    assert doc.metadata["adopted"] == [
+        {"body": "上海市第十三届人民代表大会常务委员会", "number": 30, "date": "2011-11-17"}]
+    assert doc.paragraphs[1].text == "2011年11月17日 上海市第十三届人民代表大会常务委员会第三十次会议通过"
+    assert [(i.label, i.heading) for i in doc.items[:2]] == [("第一章", "第一章 总则"), ("第二章", "第二章 口岸开放")]
+    first = next(p for p in doc.paragraphs if p.role == "article")
+    assert (first.label, first.item, first.text[:8]) == ("第一条", "第一章", "第一条 为了规范")
+    fifth = [p for p in doc.paragraphs if p.label == "第五条"]
+    assert [p.role for p in fifth] == ["article", "body", "body"]  # continuation paragraphs cite 第五条
+    assert fifth[0].citation == "上海口岸服务条例 第五条"
+
+
+def test_state_council_adoption_record():
+    text = "2004年10月13日 国务院第66次常务会议通过\n1988年5月18日 国务院第五次常务会议通过"
+    assert adoption_records(text) == [
+        {"body": "国务院", "number": 66, "date": "2004-10-13"},
+        {"body": "国务院", "number": 5, "date": "1988-05-18"},
+    ]
+
+
+def test_generic_pdf_text_report(shared_corpus):
+    doc = parse(_load(shared_corpus, "other-pdftext-kirogovcompare.jsonl", "pdf-8e73ad4858"))
+    assert (doc.kind, doc.title) == ("other", "洪泽区人民政府2023年政府信息公开工作年度报告")
+    assert doc.paragraphs[0].role == "title"
+    assert [i.label for i in doc.items][:3] == ["一", "二", "三"]
+    assert doc.items[0].heading == "一、总体情况"
+    assert doc.page_count == 5
+    lead = doc.paragraphs[1]
+    assert lead.text.startswith("本报告由淮安市洪泽区人民政府办公室根据《中华人民共和国政府信息公开条例》（国令第711号）")
+    assert lead.page == 1
+    assert gbt7714(doc, lead).startswith("淮安市洪泽区人民政府. 洪泽区人民政府2023年政府信息公开工作年度报告[R]. 2024-02-26: 1.")
+
+
+def test_agenda_and_references_helpers():
+    assert agenda_topics("国务院总理李强1月5日主持召开国务院常务会议，研究促进消费的政策措施；审议通过《某条例（草案）》。") == [
+        "研究促进消费的政策措施", "审议通过《某条例（草案）》"]
+    refs = find_references("审议《关于推进\n制造业的若干措施》（以下简称《若干措施》）。《若干措施》共22条。")
+    assert [(r.title, r.short_name) for r in refs] == [("关于推进制造业的若干措施", "若干措施")]
+
+
+@pytest.mark.parametrize("text, expected", [("国务院总理李强3月1日主持召开国务院常务会议，部署工作。", "李强")])
+def test_parse_picks_state_council_without_kind(text, expected):
+    doc = parse(Extracted("x.txt", "text", [Page(1, text)], {"issuer": "国务院常务会议", "kind": "minutes"}, "abc"))
+    assert doc.meeting.chair == expected and doc.doc_id == "doc-abc"
+
+
+def test_generic_real_pdf(shared_corpus):
+    from indexer.extract import extract_path
+
+    extracted, problems = extract_path(shared_corpus / "pdf" / "hongze-2024-zfxxgk-annual-report.pdf")
+    assert problems == []
+    doc = parse(extracted[0])
+    # the PDF's own title (政府信息公开工作年度报告) sits inside the printed two-line title
+    assert doc.title == "淮安市洪泽区人民政府2024年政府信息公开工作年度报告"
+    assert doc.page_count == 5
+    assert doc.items[0].heading == "一、总体情况"
+    first = doc.paragraphs[1]
+    assert first.text.startswith("本报告由淮安市洪泽区人民政府办公室根据《中华人民共和国政府信息公开条例》（国令第711号）")
+    assert first.page == 1
+    assert [p.label for p in doc.paragraphs if p.item == "一" and p.label][:3] == ["一", "一（一）", "一（二）"]
+
+
+def test_html_page_generic(tmp_path):
+    from indexer.extract import extract_path
+
+    page = tmp_path / "notice.html"
+    page.write_text(
+        '<html><head><meta charset="utf-8"><title>关于做好检验检测工作的通知</title></head><body>'
+        "<p>发布时间：2021-03-01 来源：苏州市人民政府</p><p>各市、区人民政府：</p><p>一、总体要求</p>"
+        "<p>（一）由市工信局会同市场监管局负责，按照国发［2018］39号文件执行。</p></body></html>",
+        encoding="utf-8",
+    )
+    extracted, problems = extract_path(page)
+    assert problems == []
+    doc = parse(extracted[0])
+    assert (doc.kind, doc.title, doc.date, doc.issuer) == ("other", "关于做好检验检测工作的通知", "2021-03-01", "苏州市人民政府")
+    assert doc.doc_id.startswith("doc-") and len(doc.doc_id) == 16
+    last = doc.paragraphs[-1]
+    assert (last.label, last.item, last.page) == ("一（一）", "一", None)
+    assert last.departments == ["苏州市工业和信息化局", "苏州市市场监督管理局"]
+    assert doc.cited_numbers == ["国发〔2018〕39号"]
+    assert doc.metadata["addressees"] == "各市、区人民政府"

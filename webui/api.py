@@ -1,0 +1,108 @@
+"""Machine-readable views of the same searches: JSON, CSV export and an Atom feed.
+
+They take exactly the search page's parameters, so any page URL can be turned into data by
+changing its path.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import math
+from collections.abc import Iterator
+from dataclasses import replace
+from typing import Any
+
+from flask import Blueprint, Response, jsonify, request
+
+from indexer.query import MAX_PER_PAGE, SearchParams, search as run_search, validate
+
+from .atom import atom_feed
+from .document import lookup_document
+from .links import permalink
+from .params import QueryState, parse_search_args
+from .resources import resources
+
+bp = Blueprint("api", __name__)
+
+CSV_MAX_ROWS = 10_000
+ATOM_ENTRIES = 50
+CSV_COLUMNS = (
+    "doc_id", "para_id", "title", "kind", "date", "meeting", "item", "departments", "topics",
+    "doc_number", "page", "citation", "permalink", "text",
+)
+
+
+def _params() -> SearchParams:
+    """The request's parameters, checked as the search page would check them, even where an
+    export then overrides some (page, sort): a URL that is wrong for the page is wrong here too."""
+    params = parse_search_args(QueryState.from_args(request.args))
+    validate(params)
+    return params
+
+
+@bp.get("/api/search")
+def search_json() -> Response:
+    return jsonify(run_search(resources().store, _params()))
+
+
+@bp.get("/api/doc/<doc_id>")
+def document_json(doc_id: str) -> Response:
+    doc = lookup_document(doc_id)
+    return jsonify({**doc.to_dict(), "url": permalink(doc.doc_id, external=True)})
+
+
+def iter_hits(params: SearchParams, limit: int) -> Iterator[dict[str, Any]]:
+    """The first ``limit`` matching paragraphs in the requested order, fetched page by page
+    (the engine caps a page at ``MAX_PER_PAGE`` and a result window at 10,000)."""
+    page_size = min(MAX_PER_PAGE, limit)
+    for page in range(1, math.ceil(limit / page_size) + 1):
+        result = run_search(resources().store, replace(params, page=page, per_page=page_size))
+        yield from result["hits"][: limit - (page - 1) * page_size]
+        if page * page_size >= result["total"]:
+            return
+
+
+def csv_cell(value: Any) -> Any:
+    """Neutralise spreadsheet formulas (=, +, -, @ first) so opening the export runs nothing."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def _csv_row(hit: dict[str, Any]) -> list[Any]:
+    joined = {k: "；".join(hit.get(k) or []) for k in ("departments", "topics")}
+    link = permalink(hit["doc_id"], hit["para_id"], external=True)
+    return [csv_cell(joined.get(c, link if c == "permalink" else hit.get(c))) for c in CSV_COLUMNS]
+
+
+@bp.get("/api/search.csv")
+def search_csv() -> Response:
+    """UTF-8 with a BOM so Excel opens the Chinese text correctly; built in memory (≤ 10,000 rows)."""
+    params = _params()
+    buf = io.StringIO()
+    buf.write("\ufeff")
+    writer = csv.writer(buf)
+    writer.writerow(CSV_COLUMNS)
+    for hit in iter_hits(params, CSV_MAX_ROWS):
+        writer.writerow(_csv_row(hit))
+    return Response(
+        buf.getvalue(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": "attachment; filename=policysearch.csv"},
+    )
+
+
+@bp.get("/search.atom")
+def search_atom() -> Response:
+    params = replace(_params(), sort="newest", page=1, per_page=ATOM_ENTRIES)
+    result = run_search(resources().store, params)
+    entries = [
+        {**hit, "link": permalink(hit["doc_id"], hit["para_id"], params.q, external=True)}
+        for hit in result["hits"]
+    ]
+    xml = atom_feed(
+        title=f"policysearch：{params.q}" if params.q else "policysearch",
+        feed_url=request.url,
+        entries=entries,
+    )
+    return Response(xml, mimetype="application/atom+xml")

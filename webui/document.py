@@ -1,0 +1,112 @@
+"""The document page: metadata header, outline, attendees, references, every paragraph with its
+anchor, and the query highlighted when arriving from a search."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from flask import Blueprint, abort, render_template, request
+
+from indexer.citation import gbt7714
+from indexer.models import Document
+
+from .highlight import Segment, mark_segments, query_terms, term_pattern
+from .links import permalink
+from .params import KIND_LABELS
+from .references import reference_map
+from .resources import resources
+
+bp = Blueprint("document", __name__)
+
+# Ids the pipeline produces (JSONL ids, suzhou-gov-exec-120, doc-<sha1>); anything else, and any
+# traversal shape, is refused before the index is asked.
+DOC_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.\-]{0,127}")
+
+
+def lookup_document(doc_id: str) -> Document:
+    """The indexed document ``doc_id``.
+
+    :raise 404: the id is malformed (``..``, backslashes, colons …) or not in the index.
+    """
+    if not DOC_ID.fullmatch(doc_id) or ".." in doc_id:
+        abort(404)
+    doc = resources().store.get_document(doc_id)
+    if doc is None:
+        abort(404)
+    return doc
+
+
+def safe_source_url(url: str | None) -> str | None:
+    """Only web links are rendered as links; ``javascript:`` and the like never reach an href."""
+    return url if url and urlsplit(url).scheme in ("http", "https") else None
+
+
+@dataclass(frozen=True)
+class ParagraphView:
+    para_id: str
+    label: str | None
+    page: int | None
+    role: str
+    segments: list[Segment]
+    citation: str
+
+
+def metadata_rows(doc: Document) -> list[tuple[str, str]]:
+    """Header facts in reading order; absent facts are left out, not shown as blanks."""
+    m = doc.meeting
+    meta = doc.metadata
+    organised = " ".join(str(v) for v in (meta.get("organiser"), meta.get("organised")) if v)
+    rows = [
+        ("类型", KIND_LABELS.get(doc.kind, doc.kind)),
+        ("会议", f"{m.body or ''}{m.name or ''}" if m else None),
+        ("会次", f"第{m.number}次" if m and m.number is not None else None),
+        ("会议日期" if m else "成文日期", doc.date),
+        ("主持", m.chair if m else None),
+        ("发文机关", doc.issuer if not m else None),
+        ("发文字号", doc.doc_number),
+        ("主送", meta.get("addressees")),
+        ("发布日期", meta.get("published")),
+        ("整理", organised or None),
+        ("印发日期", meta.get("issued") if meta.get("issued") != doc.date else None),
+        ("记录", meta.get("recorder")),
+        ("分送", meta.get("distribution")),
+        ("主题", "、".join(doc.topics) or None),
+        ("页数", str(doc.page_count) if doc.page_count else None),
+    ]
+    return [(label, str(value)) for label, value in rows if value]
+
+
+@bp.get("/doc/<doc_id>")
+def show(doc_id: str) -> str:
+    doc = lookup_document(doc_id)
+    q = request.args.get("q", "").strip()
+    pattern = term_pattern(query_terms(q))
+    paragraphs = [
+        ParagraphView(
+            para_id=p.para_id,
+            label=p.label,
+            page=p.page,
+            role=p.role,
+            segments=mark_segments(p.text, pattern),
+            citation=f"{gbt7714(doc, p)} {permalink(doc.doc_id, p.para_id, external=True)}",
+        )
+        for p in doc.paragraphs
+    ]
+    refs = reference_map()
+    references = [(ref, refs.resolve(ref, doc)) for ref in doc.references]
+    attendees: dict[str, list[str]] = {}
+    for a in doc.attendees:
+        who = " ".join(part for part in (a.department, a.name) if part)
+        if who:
+            attendees.setdefault(a.role, []).append(who)
+    return render_template(
+        "document.html",
+        doc=doc,
+        q=q,
+        rows=metadata_rows(doc),
+        source_url=safe_source_url(doc.source_url),
+        paragraphs=paragraphs,
+        references=[(ref, target) for ref, target in references if target != doc.doc_id],
+        attendees=attendees,
+    )

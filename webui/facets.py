@@ -1,0 +1,107 @@
+"""Facet sidebar and per-year chart as plain view data, built from a search result and the URL state.
+
+Each facet value carries its own toggle URL (datasette's pattern), so the template only renders.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from .params import KIND_LABELS, QueryState
+
+# result facet name -> (URL key, heading), in sidebar order
+FACETS: tuple[tuple[str, str, str], ...] = (
+    ("kind", "kind", "类型"),
+    ("department", "dept", "部门"),
+    ("year", "year", "年份"),
+    ("topic", "topic", "主题"),
+    ("meeting", "meeting", "会议"),
+)
+
+Href = Callable[[QueryState], str]
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    value: str
+    label: str
+    count: int | None  # None: selected, but the engine returned no count for it
+    selected: bool
+    toggle_url: str
+
+
+@dataclass(frozen=True)
+class FacetGroup:
+    name: str
+    key: str
+    heading: str
+    values: list[FacetValue]
+
+
+@dataclass(frozen=True)
+class YearBar:
+    year: str
+    count: int
+    x: float  # pixels
+    y: float
+    height: float
+    label: bool  # print the year under the bar
+    selected: bool
+    toggle_url: str
+
+
+def facet_groups(facets: dict[str, list[dict[str, Any]]], state: QueryState, href: Href) -> list[FacetGroup]:
+    """Sidebar groups; selected values stay visible even when the engine returned no count."""
+    groups = []
+    for name, key, heading in FACETS:
+        rows = [(str(r["value"]), r["count"]) for r in facets.get(name, [])]
+        shown = {value for value, _ in rows}
+        rows += [(v, None) for v in state.getlist(key) if v not in shown]
+        values = [
+            FacetValue(
+                value=value,
+                label=KIND_LABELS.get(value, value) if key == "kind" else value,
+                count=count,
+                selected=state.has(key, value),
+                toggle_url=href(state.toggled(key, value)),
+            )
+            for value, count in rows
+        ]
+        if values:
+            groups.append(FacetGroup(name, key, heading, values))
+    return groups
+
+
+CHART_HEIGHT = 80.0
+CHART_MAX_WIDTH = 720.0
+BAR_STEP_MAX = 36.0  # bar plus gap, in pixels
+LABEL_MIN_STEP = 30.0  # narrower bars only label the first and last year
+
+
+@dataclass(frozen=True)
+class YearChart:
+    width: float
+    height: float  # bars; labels go below
+    bar_width: float
+    bars: list[YearBar]
+
+
+def year_chart(histogram: list[tuple[int, int]], state: QueryState, href: Href) -> YearChart:
+    """Bars for ``query.year_histogram`` (oldest first), in pixels, as wide as the years allow."""
+    step = min(BAR_STEP_MAX, CHART_MAX_WIDTH / max(1, len(histogram)))
+    bar_width = round(step * 0.8, 1)
+    peak = max((count for _, count in histogram), default=0) or 1
+    bars = []
+    for i, (year, count) in enumerate(histogram):
+        height = round(max(1.0, CHART_HEIGHT * count / peak), 1)
+        bars.append(YearBar(
+            year=str(year),
+            count=count,
+            x=round(i * step, 1),
+            y=round(CHART_HEIGHT - height, 1),
+            height=height,
+            label=step >= LABEL_MIN_STEP or i in (0, len(histogram) - 1),
+            selected=state.has("year", str(year)),
+            toggle_url=href(state.toggled("year", str(year))),
+        ))
+    return YearChart(width=round(step * len(histogram), 1), height=CHART_HEIGHT, bar_width=bar_width, bars=bars)

@@ -1,0 +1,36 @@
+"""What the app opens once at start-up (the index, the analyzer) and the per-request accessor."""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask import current_app
+
+from indexer.analysis import get_segmenter
+from indexer.store import IndexStore
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Resources:
+    store: IndexStore
+
+
+def open_resources(index_dir: str | Path) -> Resources:
+    """Open the index read-only and warm jieba, so no request pays the start-up cost.
+
+    ``IndexStore.open`` raises ``IndexMissingError`` / ``RebuildRequiredError`` (missing, foreign,
+    outdated or unreadable index) with a message the CLI prints as is.
+    """
+    get_segmenter()
+    store = IndexStore.open(Path(index_dir), readonly=True)
+    log.info("index %s open", index_dir)
+    return Resources(store=store)
+
+
+def resources() -> Resources:
+    """The current app's index (valid inside a request or app context)."""
+    res: Resources = current_app.extensions["policysearch"]
+    return res

@@ -1,0 +1,79 @@
+"""The search page: query box, hits, facet sidebar, per-year chart, sort and pagination."""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Blueprint, render_template, request
+from markupsafe import Markup
+
+from indexer.errors import QueryError
+from indexer.query import MAX_WINDOW, search as run_search, year_histogram
+
+from .facets import facet_groups, year_chart
+from .links import permalink, search_href
+from .params import KIND_LABELS, SORT_LABELS, QueryState, filter_chips, has_filters, parse_search_args
+from .resources import resources
+
+bp = Blueprint("search", __name__)
+
+PAGER_RADIUS = 3
+
+
+@dataclass(frozen=True)
+class PageLink:
+    number: int
+    url: str
+    current: bool
+
+
+def hit_view(hit: dict[str, Any], state: QueryState) -> dict[str, Any]:
+    """A hit plus what the page shows: the engine's snippet is safe HTML (escaped text + <mark>)."""
+    return {
+        **hit,
+        "kind_label": KIND_LABELS.get(hit.get("kind") or "", hit.get("kind") or ""),
+        "permalink": permalink(hit["doc_id"], hit["para_id"], state.get("q")),
+        "snippet_html": Markup(hit.get("snippet") or ""),  # the one trusted HTML fragment
+        "dept_links": [(d, search_href(state.toggled("dept", d))) for d in hit.get("departments") or []],
+    }
+
+
+def pager(state: QueryState, page: int, per_page: int, total: int) -> list[PageLink]:
+    last = min(max(1, math.ceil(total / per_page)), MAX_WINDOW // per_page)
+    if last == 1:
+        return []
+    numbers = sorted({1, last, *range(max(1, page - PAGER_RADIUS), min(last, page + PAGER_RADIUS) + 1)})
+    return [PageLink(n, search_href(state.replaced("page", str(n))), n == page) for n in numbers]
+
+
+@bp.get("/")
+def index() -> tuple[str, int]:
+    state = QueryState.from_args(request.args)
+    context: dict[str, Any] = {
+        "state": state,
+        "q": state.get("q"),
+        "chips": [(label, value, search_href(rest)) for label, value, rest in filter_chips(state)],
+        "sort_links": [
+            (label, search_href(state.replaced("sort", key)), state.get("sort", "relevance") == key)
+            for key, label in SORT_LABELS.items()
+        ],
+        "export_qs": state.without("page").query_string(),
+        "clear_url": search_href(QueryState((("q", state.get("q")),)) if state.get("q") else QueryState()),
+    }
+    try:
+        params = parse_search_args(state)
+        if not params.q and not has_filters(state):
+            return render_template("search.html", stats=resources().store.stats(), **context), 200
+        result = run_search(resources().store, params)
+    except QueryError as exc:
+        return render_template("search.html", error=str(exc), **context), 400
+    context.update(
+        result=result,
+        hits=[hit_view(h, state) for h in result["hits"]],
+        facets=facet_groups(result["facets"], state, search_href),
+        chart=year_chart(year_histogram(result), state, search_href),
+        pages=pager(state, params.page, params.per_page, result["total"]),
+        first_rank=(params.page - 1) * params.per_page + 1,
+    )
+    return render_template("search.html", **context), 200
