@@ -180,6 +180,8 @@ def search(store: Any, params: SearchParams) -> dict[str, Any]:
     validate(params)
     tree = parse(params.q)
     compiled = compile_query(tree, mode="and")
+    if compiled.query is None and params.q.strip():
+        raise QueryError(f"检索式中没有可检索的文字：{params.q} (the query has no searchable words)")
     searcher = store.searcher()
     tables = store.facet_tables(searcher)
     paragraphs = store.paragraph_docnums(searcher)

@@ -267,6 +267,12 @@ class IndexStore:
             return None
         return decode_document(fields["payload"])
 
+    def iter_documents(self) -> Iterator[Document]:
+        """Every stored ``Document`` of the current generation, in indexing order."""
+        s = self.searcher()
+        for docnum in sorted(s.docs_for_query(Term("rtype", DOC))):
+            yield decode_document(s.stored_fields(docnum)["payload"])
+
     def facet_tables(self, searcher: Searcher) -> facets.Tables:
         """Facet value -> paragraph docnums for the searcher's generation, built once, shared."""
         return self._derived(searcher)["facets"]

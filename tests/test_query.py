@@ -226,6 +226,7 @@ ABUSE = [
     "year:二〇二〇",
     "kind:memo",
     "文号:第五号",
+    "？！……",
     "就业 OR",
     "NOT",
     " ".join(f"词{i}" for i in range(70)),

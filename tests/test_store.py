@@ -80,6 +80,10 @@ def test_get_document_round_trips_the_whole_record(store: IndexStore):
     assert store.get_document("suzhou-gov-exec-120#p1") is None  # a paragraph key is not a document
 
 
+def test_iter_documents(store: IndexStore):
+    assert list(store.iter_documents()) == fixture_docs()
+
+
 def test_remove(store: IndexStore):
     assert store.remove(["gov-4d9e4925d2", "no-such-doc"]) == 1
     assert store.get_document("gov-4d9e4925d2") is None

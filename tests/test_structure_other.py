@@ -167,3 +167,18 @@ def test_html_page_generic(tmp_path):
     assert last.departments == ["苏州市工业和信息化局", "苏州市市场监督管理局"]
     assert doc.cited_numbers == ["国发〔2018〕39号"]
     assert doc.metadata["addressees"] == "各市、区人民政府"
+
+
+def _summary(text: str, issuer: str = "国务院常务会议") -> Extracted:
+    return Extracted("x.jsonl#L1", "jsonl", [Page(1, text)], {"kind": "minutes", "issuer": issuer, "date": "2013-03-23"}, "s")
+
+
+def test_state_council_variants():
+    plenary = parse(_summary("国务院总理温家宝23日主持召开国务院第八次全体会议，讨论即将提请审议的政府工作报告。", "国务院全体会议"))
+    assert (plenary.meeting.name, plenary.meeting.number, plenary.meeting.chair) == ("全体会议", 8, "温家宝")
+    today = parse(_summary("国务院总理温家宝今天主持召开国务院常务会议，研究部署土壤环境保护和综合治理工作。"))
+    assert (today.meeting.chair, today.metadata["agenda"]) == ("温家宝", ["研究部署土壤环境保护和综合治理工作"])
+    headlines = parse(_summary("国务院总理李克强主持召开国务院常务会议\n确定进一步简政放权措施促进创业就业\n"
+                               "部署石化产业科学布局和安全环保集约发展\n会议指出，要推进简政放权。"))
+    assert headlines.metadata["agenda"] == ["确定进一步简政放权措施促进创业就业", "部署石化产业科学布局和安全环保集约发展"]
+    assert [i.heading for i in headlines.items] == ["会议指出，要推进简政放权"]

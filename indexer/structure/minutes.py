@@ -36,7 +36,9 @@ _CONVENED = re.compile(
     r"第\s*(?P<n>\d+)\s*次(?P<name>常务会议|全体会议)"
 )
 _LEAD_DEPT = re.compile(r"由(?P<rest>[^。；]{2,40})")
-_FOLLOW_UP = re.compile(r"(?:讨论意见|意见)(?P<next>[^。]*?)。")
+# 由市工信局… (the lead), or 原则同意市应急局关于…的汇报 (the reporting department).
+_IN_CHARGE = (_LEAD_DEPT, re.compile(r"同意(?P<rest>[^《。]{2,30})"))
+_FOLLOW_UP = re.compile(r"意见(?P<next>[^。]*?)。")
 _STRIP_HEAD = re.compile(r"^(?:关于|推进|加快|加强|进一步|深化|做好|开展|实施|我市|全市|苏州市|苏州)+")
 _STRIP_TAIL = re.compile(
     r"(?:[（(][^（）()]*\d{4}[^（）()]*[）)])?(?:的)?(?:若干措施|实施意见|行动方案|实施方案|工作方案|若干意见|意见|办法|方案|"
@@ -58,7 +60,7 @@ def item_subject(heading: str) -> str | None:
         phrase = _CLAUSE_VERB.sub("", phrase)
     if "关于" in phrase:
         phrase = phrase[phrase.index("关于"):]
-    for _ in range(3):
+    for _ in range(3):  # wrappers nest: 关于 推进 … 的 若干措施
         phrase = _STRIP_TAIL.sub("", _STRIP_HEAD.sub("", phrase))
         phrase = _YEARS.sub("", phrase)
     return phrase or None
@@ -82,15 +84,9 @@ def decision_action(text: str) -> str:
 
 def lead_department(text: str) -> str | None:
     """Canonical department in charge: from 由X…, else the body named right after 同意."""
-    gaz = get_gazetteer()
-    m = _LEAD_DEPT.search(text)
-    if m:
-        found = gaz.find(m.group("rest"))
-        if found and found[0].start == 0:
-            return found[0].canonical
-    m = re.search(r"同意(?P<rest>[^《。]{2,30})", text)
-    if m:
-        found = gaz.find(m.group("rest"))
+    for pattern in _IN_CHARGE:
+        m = pattern.search(text)
+        found = get_gazetteer().find(m.group("rest")) if m else []
         if found and found[0].start == 0:
             return found[0].canonical
     return None
