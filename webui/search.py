@@ -19,6 +19,7 @@ from .resources import resources
 bp = Blueprint("search", __name__)
 
 PAGER_RADIUS = 3
+HIT_DEPARTMENTS_SHOWN = 6  # a State Council paragraph can name 20 ministries
 
 
 @dataclass(frozen=True)
@@ -30,12 +31,14 @@ class PageLink:
 
 def hit_view(hit: dict[str, Any], state: QueryState) -> dict[str, Any]:
     """A hit plus what the page shows: the engine's snippet is safe HTML (escaped text + <mark>)."""
+    depts = hit.get("departments") or []
     return {
         **hit,
         "kind_label": KIND_LABELS.get(hit.get("kind") or "", hit.get("kind") or ""),
         "permalink": permalink(hit["doc_id"], hit["para_id"], state.get("q")),
         "snippet_html": Markup(hit.get("snippet") or ""),  # the one trusted HTML fragment
-        "dept_links": [(d, search_href(state.toggled("dept", d))) for d in hit.get("departments") or []],
+        "dept_links": [(d, search_href(state.toggled("dept", d))) for d in depts[:HIT_DEPARTMENTS_SHOWN]],
+        "dept_total": len(depts),
     }
 
 
