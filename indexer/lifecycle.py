@@ -202,7 +202,7 @@ def adoption_links(docs: Iterable[DocSummary]) -> list[Link]:
             if not candidates:
                 continue
             meeting = candidates[0]
-            issued = reg.date
+            issued = a.get("promulgated") or reg.date  # the issue date of the adopted version
             links.append(
                 Link(
                     relation=ADOPTED_AT,

@@ -353,12 +353,17 @@ class _Compiler:
         return _combine(self.mode, parts)
 
     def _words(self, text: str, positive: bool) -> list[wq.Query]:
+        """Words of an unquoted run. In AND mode the run also scores as a phrase (optional
+        clause), so 智能化改造数字化转型 ranks the paragraphs where the words are adjacent first."""
         words = get_segmenter().words(text)
         self.budget(len(words))
         if positive:
             self.out.terms.update(words)
             self.out.positive_terms += len(words)
-        return [_text_term(w) for w in words]
+        terms = [_text_term(w) for w in words]
+        if self.mode == "and" and len(words) > 1:
+            return [wq.AndMaybe(wq.And(terms), _text_phrase(words))]
+        return terms
 
     def field(self, node: Field, positive: bool) -> wq.Query:
         value = node.value

@@ -78,14 +78,17 @@ class IndexStore:
             if meta.get(key) != want:
                 raise RebuildRequiredError(
                     f"rebuild required: index {path} has {key} {meta.get(key)!r}, this program uses "
-                    f"{want!r}; run ingest with --rebuild"
+                    f"{want!r}; remove the folder and ingest again"
                 )
         try:
             ix = windex.open_dir(str(path), readonly=readonly)
             with ix.searcher() as s:  # reads every segment once: a corrupt TOC fails here, not later
                 s.doc_count()
         except Exception as exc:  # unpickling the schema can raise anything (R7, R9)
-            raise RebuildRequiredError(f"rebuild required: index {path} cannot be read ({type(exc).__name__}: {exc})") from exc
+            raise RebuildRequiredError(
+                f"rebuild required: index {path} cannot be read ({type(exc).__name__}: {exc}); "
+                "remove the folder and ingest again"
+            ) from exc
         return cls(path, ix, meta, readonly)
 
     @classmethod

@@ -26,7 +26,7 @@ from indexer.analysis import (
     unpack,
 )
 from indexer.normalize import fold
-from tests.conftest import SEED
+from paths import SEED
 
 SENTENCES = [
     "由市工信局根据本次会议讨论意见按程序发文实施。",

@@ -1,4 +1,4 @@
-"""JSON, CSV and Atom endpoints over real indexes (fixtures from ``test_web``)."""
+"""JSON, CSV and Atom endpoints over real indexes (fixtures from ``conftest``)."""
 from __future__ import annotations
 
 import csv
@@ -9,10 +9,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from conftest import ESCAPED_SCRIPT, SCRIPT
 from indexer.query import SearchParams
-from test_web import (  # noqa: F401  (fixtures)
-    ESCAPED_SCRIPT, SCRIPT, client, corpus_app, corpus_index, fclient, fixture_app, fixture_index,
-)
 from webui.api import CSV_COLUMNS, csv_cell, iter_hits
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -206,10 +204,3 @@ def test_known_query_on_the_sample_corpus_returns_the_seed_paragraph_first(clien
     narrowed = client.get("/api/search?q=再生资源回收&dept=苏州市供销合作总社").get_json()
     assert narrowed["total"] == 2
     assert {h["doc_id"] for h in narrowed["hits"]} == {"suzhou-gov-exec-120"}
-
-
-def test_search_page_shows_at_most_six_department_chips_per_hit(client: FlaskClient) -> None:
-    html = client.get("/?q=再生资源回收").get_data(as_text=True)
-    third = html.split('<li class="hit">')[3]
-    assert third.count('<a class="chip"') == 6
-    assert '<li class="more">等 18 个部门</li>' in third

@@ -9,7 +9,7 @@ import pytest
 
 from liveserver import LiveServer, live_server
 from paths import TEST_OUTPUT
-from test_web import SCRIPT, corpus_index, fixture_index  # noqa: F401  (fixtures)
+from conftest import SCRIPT
 
 pytestmark = pytest.mark.browser
 

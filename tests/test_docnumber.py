@@ -6,7 +6,7 @@ import json
 import pytest
 
 from indexer.docnumber import find_doc_numbers, normalize_doc_number
-from tests.conftest import CORPUS
+from paths import CORPUS
 
 
 @pytest.mark.parametrize(

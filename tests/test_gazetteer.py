@@ -7,7 +7,7 @@ import time
 import pytest
 
 from indexer.gazetteer import DATA_FILE, Gazetteer, GazetteerDataError, Mention, get_gazetteer, load_file, parse_rows
-from tests.conftest import SEED
+from paths import SEED
 
 
 @pytest.fixture(scope="module")

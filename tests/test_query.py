@@ -64,6 +64,20 @@ def test_phrase_is_stricter_than_words(store):
     assert run(store, '"改善营商环境"')["total"] == 0
 
 
+def test_adjacent_words_rank_above_scattered_ones(tmp_path):
+    from indexer.models import Document, Paragraph
+
+    s = IndexStore.create_or_open(tmp_path / "index")
+    s.write([
+        Document("a", "policy", "甲", paragraphs=[Paragraph("p1", "推进数字化转型，开展智能化改造。")], sha1="a"),
+        Document("b", "policy", "乙", paragraphs=[Paragraph("p1", "推进智能化改造数字化转型工作。")], sha1="b"),
+    ])
+    r = run(s, "智能化改造数字化转型")
+    assert (r["total"], [h["doc_id"] for h in r["hits"]]) == (2, ["b", "a"])
+    assert r["hits"][0]["snippet"] == "推进<mark>智能化改造数字化转型</mark>工作。"
+    s.close()
+
+
 def test_department_abbreviation_and_full_name_filter_the_same_paragraphs(store):
     for short, full, expected in (("市工信局", GONGXIN, 1), ("市场监管局", SHICHANG, 4), ("市应急局", YINGJI, 1),
                                   ("市供销社", GONGXIAO, 1)):

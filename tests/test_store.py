@@ -107,6 +107,20 @@ def test_second_writer_times_out_with_a_readable_message(store: IndexStore):  # 
     assert store.write([changed(employment_policy())], lock_timeout=1).replaced == 1
 
 
+def test_failure_mid_stream_leaves_the_last_commit_and_releases_the_lock(tmp_path: Path):  # R2
+    s = IndexStore.create_or_open(tmp_path / "index")
+    s.write(fixture_docs()[:2])
+
+    def broken():
+        yield from fixture_docs()[2:4]
+        raise ValueError("parser failed on document 5")
+
+    with pytest.raises(ValueError, match="document 5"):
+        s.write(broken(), lock_timeout=0.5)
+    assert s.stats()["documents"] == 2
+    assert s.write(fixture_docs(), lock_timeout=0.5).added == 4
+
+
 def test_readonly_store_sees_new_commits_without_reopening(store: IndexStore, tmp_path: Path):
     reader = IndexStore.open(tmp_path / "index")
     assert _total(reader, "城市更新") == 0

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -9,6 +10,7 @@ from indexer.citation import gbt7714
 from indexer.models import Extracted, Page
 from indexer.references import find_references
 from indexer.structure import parse
+from indexer.structure.common import month_day_date
 from indexer.structure.law import adoption_records
 from indexer.structure.state_council import agenda_topics
 
@@ -83,6 +85,56 @@ def test_state_council_chair_with_day_only(shared_corpus):
     assert "社会保险费征缴暂行条例" in [r.title for r in doc.references]
 
 
+def test_state_council_paragraphs_follow_their_item(shared_corpus):
+    doc = parse(_load(shared_corpus, "minutes-state-council-xwlb.jsonl", "gwyhy-abe746faae"))
+    assert [(p.role, p.item) for p in doc.paragraphs[4:11]] == [
+        ("decision", "一")] + [("body", "一")] * 5 + [("decision", "一")]
+    listed = doc.paragraphs[5]
+    assert listed.text.startswith("（一）完善稳定房价工作责任制。")
+    assert listed.citation == "温家宝主持召开国务院常务会议（2013-02-20） 一"
+    # the headline above the part opens the item; each 会议X paragraph under it is a decision
+    (item,) = doc.items
+    assert item.heading == "研究部署继续做好房地产市场调控工作"
+    assert [d.action for d in item.decisions] == ["指出", "指出", "确定", "要求"]
+    assert item.para_ids == [f"p{n}" for n in range(2, 12)]
+
+
+def test_state_council_headlines_credits_and_speeches(shared_corpus):
+    doc = parse(_load(shared_corpus, "minutes-state-council-xwlb.jsonl", "gwyhy-fb07900fc2"))
+    assert [(i.heading, [d.action for d in i.decisions]) for i in doc.items] == [
+        ("决定扩大营业税改征增值税试点范围", ["决定"]),
+        ("研究部署进一步实施促进中部地区崛起战略", ["通过", "确定", "要求"]),
+        ("加强和改进最低生活保障工作", ["部署"]),  # 会议对…进行了部署
+    ]
+    assert doc.items[1].decisions[0].subjects == ["关于大力实施促进中部地区崛起战略的若干意见"]
+    assert doc.metadata["credits"] == ["视频编辑：谢佳欣 文字编辑：刘禛"]
+    assert (doc.paragraphs[-1].text, doc.paragraphs[-1].item) == ("会议还研究了其他事项。", None)
+    purpose = parse(_load(shared_corpus, "minutes-state-council-xwlb.jsonl", "gwyhy-8b673fc3f5"))
+    # 根据国务院第一次全体会议关于促进教育公平的部署和要求，会议决定，…: the long purpose is left out
+    assert purpose.items[2].heading == "会议决定，提高重点高校招收农村学生比例，让更多勤奋好学的农村孩子看到更多的希望"
+    plenary = parse(_load(shared_corpus, "minutes-state-council-xwlb.jsonl", "gwyhy-16e25d4a58"))
+    (speech,) = plenary.items
+    assert (speech.heading, speech.decisions[0].action) == ("温家宝在会上作了讲话", "讲话")
+    assert plenary.paragraphs[2].text.startswith("温家宝在讲话中") and plenary.paragraphs[2].item == "一"
+
+
+def test_every_state_council_paragraph_after_the_first_item_has_one(shared_corpus):
+    from indexer.extract import extract_path
+
+    extracted, problems = extract_path(shared_corpus / "minutes-state-council-xwlb.jsonl")
+    assert problems == [] and len(extracted) == 503
+    orphans, headings = [], []
+    for doc in map(parse, extracted):
+        assert doc.items, doc.doc_id
+        first = doc.paragraphs.index(next(p for p in doc.paragraphs if p.item))
+        orphans += [p.text for p in doc.paragraphs[first:] if p.item is None]
+        headings += [i.heading for i in doc.items]
+    assert set(orphans) == {"会议还研究了其他事项。"}  # the closing line belongs to no item
+    # what the meeting did: 会议X, a short 为… clause before it, the premier's speech, or a headline
+    assert [h for h in headings if not ("会议" in h or h.startswith(("李克强", "温家宝")) or len(h) <= 40)] == []
+    assert max(len(h) for h in headings) == 61  # first sentence, cut at 60 characters plus …
+
+
 def test_law_articles_chapters_and_adoption(shared_corpus):
     doc = parse(_load(shared_corpus, "other-laws-lawrefbook.jsonl", "law-69a4c154d0"))
     assert (doc.kind, doc.title, doc.issuer, doc.date) == ("other", "上海口岸服务条例", "上海市人民代表大会常务委员会", "2020-05-14")
@@ -103,6 +155,49 @@ def test_state_council_adoption_record():
         {"body": "国务院", "number": 66, "date": "2004-10-13"},
         {"body": "国务院", "number": 5, "date": "1988-05-18"},
     ]
+
+
+def test_state_council_revisions_and_promulgation(shared_corpus):
+    pesticides = parse(_load(shared_corpus, "other-laws-lawrefbook.jsonl", "law-06471d4bf7"))
+    # 2017年2月8日 国务院第164次常务会议修订通过 / 2017年3月16日 中华人民共和国国务院令第677号公布
+    assert pesticides.metadata["adopted"] == [
+        {"body": "国务院", "number": 164, "date": "2017-02-08", "revision": True, "promulgated": "2017-03-16"}]
+    assert pesticides.metadata["promulgated"] == "2017-03-16"
+    assert pesticides.doc_number == "国务院令第216号"  # stated metadata wins over the text
+    devices = parse(_load(shared_corpus, "other-laws-lawrefbook.jsonl", "law-ce728b4033"))
+    assert devices.metadata["adopted"] == [
+        {"body": "国务院", "number": 39, "date": "2014-02-12", "revision": True},
+        {"body": "国务院", "number": 119, "date": "2020-12-21", "revision": True},
+    ]
+    assert devices.metadata["promulgated"] == "2000-01-04"  # 国务院令第276号公布, the only one stated
+    names = parse(_load(shared_corpus, "other-laws-lawrefbook.jsonl", "law-252d134d50"))
+    assert names.metadata["adopted"] == [{"body": "国务院", "number": 118, "date": "2020-12-14", "revision": True}]
+    assert names.metadata["promulgated"] == "1991-05-06"  # 国家工商行政管理局令第7号发布
+
+
+def test_order_number_read_from_text_when_meta_has_none(shared_corpus):
+    extracted = _load(shared_corpus, "other-laws-lawrefbook.jsonl", "law-06471d4bf7")
+    extracted.meta["doc_number"] = None
+    assert parse(extracted).doc_number == "国务院令第677号"  # the latest order, not 1997's 第216号
+    soldiers = parse(_load(shared_corpus, "other-laws-lawrefbook.jsonl", "law-ebf8a40919"))
+    # 国务院第120次常务会议、2010年3月29日中央军事委员会常务会议修订: the State Council meeting is read
+    assert soldiers.metadata["adopted"] == [
+        {"body": "国务院", "number": 120, "date": "2010-07-21", "revision": True, "promulgated": "2010-07-26"}]
+    assert soldiers.doc_number is None  # a joint 国务院、中央军事委员会令 is not cut to one organ
+
+
+def test_joint_and_amending_adoptions(shared_corpus):
+    joint = parse(_load(shared_corpus, "other-laws-lawrefbook.jsonl", "law-db9557cd06"))
+    assert joint.metadata["adopted"] == [
+        {"body": "最高人民法院审判委员会", "number": 1878, "date": "2023-01-03"},
+        {"body": "最高人民检察院第十三届检察委员会", "number": 114, "date": "2023-03-02"},
+    ]
+    company = parse(_load(shared_corpus, "other-laws-lawrefbook.jsonl", "law-2dbfe2d0c1"))
+    assert [(a["number"], a["date"], a.get("revision", False)) for a in company.metadata["adopted"]] == [
+        (5, "1993-12-29", False), (18, "2005-10-27", True), (7, "2023-12-29", True)]
+    assert adoption_records("2001年5月18日 北京市第十一届人民代表大会常务委员会第二十六次会议通过的《北京市专业技术人员继续教育规定修正案》修正") == [
+        {"body": "北京市第十一届人民代表大会常务委员会", "number": 26, "date": "2001-05-18", "revision": True}]
+    assert adoption_records("一九八四年一月二十日国务院第二十一次常务会议讨论，通过了国家计量局《请示报告》") == []
 
 
 def test_generic_pdf_text_report(shared_corpus):
@@ -167,6 +262,45 @@ def test_html_page_generic(tmp_path):
     assert last.departments == ["苏州市工业和信息化局", "苏州市市场监督管理局"]
     assert doc.cited_numbers == ["国发〔2018〕39号"]
     assert doc.metadata["addressees"] == "各市、区人民政府"
+
+
+def _html(name: str):
+    from indexer.extract import extract_path
+
+    extracted, problems = extract_path(Path(__file__).parent / "data" / "html" / name)
+    assert problems == []
+    return parse(extracted[0])
+
+
+def test_html_policy_uses_stated_facts_not_the_page_line():
+    doc = _html("govcn-policy-utf8.html")
+    # 成文日期 2019-03-29 is the document's date; 发布日期 2019-04-16 is only the page's
+    assert (doc.kind, doc.date, doc.metadata["published"]) == ("policy", "2019-03-29", "2019-04-16")
+    assert (doc.doc_number, doc.issuer) == ("国办发〔2019〕5号", "国务院办公厅")
+    notice = _html("undeclared-gbk.html")
+    assert [p.text[:8] for p in notice.paragraphs] == ["关于做好冬季安全", "各区人民政府，市", "当前已进入冬季，", "一、压紧压实安全", "二、深入开展隐患"]
+    assert (notice.kind, notice.date) == ("other", "2020-12-08")  # 发文日期：2020年12月8日 left the body
+
+
+def test_html_page_facts_line_dropped(tmp_path):
+    from indexer.extract import extract_path
+
+    page = tmp_path / "notice.html"
+    page.write_text(
+        '<html><head><meta charset="utf-8"><title>关于开展检查的通知</title></head><body><div id="zoom">'
+        "<p>发布时间：2021-03-01 来源：苏州市人民政府 浏览次数：12</p><p>各市、区人民政府：</p>"
+        "<p>现将有关事项通知如下。</p><p>来源：苏州市人民政府</p></div></body></html>", encoding="utf-8")
+    doc = parse(extract_path(page)[0][0])
+    assert [p.text for p in doc.paragraphs] == ["关于开展检查的通知", "各市、区人民政府：", "现将有关事项通知如下。"]
+    assert (doc.date, doc.issuer, doc.metadata["published"]) == ("2021-03-01", "苏州市人民政府", "2021-03-01")
+
+
+def test_html_news_of_a_municipal_meeting_dates_it_from_the_page():
+    doc = _html("suzhou-gb2312-declared.html")
+    # 12月7日上午，李亚平市长主持召开市政府第120次常务会议: the year comes from 发布时间 2020-12-07
+    assert (doc.kind, doc.date, doc.meeting.number, doc.meeting.chair) == ("minutes", "2020-12-07", 120, "李亚平")
+    assert month_day_date("1月3日", "2021-01-05") == "2021-01-03"
+    assert month_day_date("12月30日", "2021-01-05") == "2020-12-30"  # a meeting cannot follow its report
 
 
 def _summary(text: str, issuer: str = "国务院常务会议") -> Extracted:

@@ -7,7 +7,7 @@ import pytest
 
 from bench.topic_accuracy import evaluate, labels_only, report
 from indexer.topics import TOP_LEVEL, TopicClassifier, classify, top_level_of
-from tests.conftest import CORPUS, SEED
+from paths import CORPUS, SEED
 
 
 def test_top_level_is_the_gov_cn_taxonomy() -> None:

@@ -6,6 +6,7 @@ Fixtures defined here (``corpus_index``/``corpus_app``/``client`` over the inges
 """
 from __future__ import annotations
 
+import inspect
 import re
 from html import unescape
 from pathlib import Path
@@ -16,6 +17,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.datastructures import MultiDict
 
+from conftest import ESCAPED_SCRIPT, SCRIPT, hostile_documents
 from indexer.errors import IndexMissingError, QueryError, RebuildRequiredError
 from indexer.models import Attendee, Document, Paragraph, Reference
 from indexer.store import IndexStore
@@ -27,99 +29,9 @@ from webui.facets import year_chart
 from webui.highlight import mark_segments, query_terms, term_pattern
 from webui.params import QueryState, parse_search_args
 from webui.security import SECURITY_HEADERS
+from webui.server import serve
 
 SEED_ID = "suzhou-gov-exec-120"
-SCRIPT = "<script>alert(1)</script>"
-ESCAPED_SCRIPT = "&lt;script&gt;alert(1)&lt;/script&gt;"
-
-
-# --- fixtures -----------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="session")
-def corpus_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """An index of the shipped sample corpus, built once per session by the real pipeline.
-
-    Kept at a fixed place under the session's base temp folder so test modules that import this
-    fixture reuse the index instead of ingesting again.
-    """
-    from indexer.pipeline import ingest  # only these tests need the parsers
-
-    index_dir = tmp_path_factory.getbasetemp() / "web-corpus-index"
-    if not (index_dir / "policysearch.json").is_file():
-        report = ingest([CORPUS], index_dir)
-        assert report.documents >= 360, report.summary()
-    return index_dir
-
-
-@pytest.fixture(scope="session")
-def corpus_app(corpus_index: Path) -> Flask:
-    return create_app({"INDEX_DIR": str(corpus_index), "TESTING": True})
-
-
-@pytest.fixture
-def client(corpus_app: Flask) -> FlaskClient:
-    return corpus_app.test_client()
-
-
-def hostile_documents() -> list[Document]:
-    """Besides ``fixture_docs.hostile_doc``: markup in issuer, topics, departments, references and a
-    ``javascript:`` source URL; plus the document its first reference should link to."""
-    attr = '" onmouseover="alert(2)'
-    return [
-        Document(
-            doc_id="hostile-1",
-            kind="policy",
-            title=f"关于{SCRIPT}测试的通知",
-            date="2021-03-01",
-            issuer=f"{attr}&办公室",
-            doc_number="苏府〔2021〕1号",
-            source_url="javascript:alert(3)",
-            paragraphs=[
-                Paragraph("p1", f"测试段落{SCRIPT}注入 & 转义", page=1, label="一", item="一",
-                          departments=[f"{SCRIPT}局"], topics=[attr]),
-                Paragraph("p2", "第二段：引用《苏州市再生资源管理办法》和苏府［2019］7号。", page=2, label="二", item="二"),
-            ],
-            references=[Reference(title="苏州市再生资源管理办法"), Reference(title=f"{SCRIPT}办法"),
-                        Reference(title="另一个标题", doc_number="苏府［2019］7号")],
-            attendees=[Attendee("出席", "张三", None), Attendee("列席", "李四", "<b>市发改委</b>"),
-                       Attendee("列席", "王五", "市商务局")],
-            departments=[f"{SCRIPT}局"],
-            topics=[attr],
-            sha1="hostile-1",
-        ),
-        Document(
-            doc_id="suzhou-waste-rules",
-            kind="policy",
-            title="苏州市再生资源管理办法",
-            date="2019-05-01",
-            issuer="苏州市人民政府",
-            doc_number="苏府〔2019〕7号",
-            paragraphs=[Paragraph("p1", "第一条 为了规范再生资源回收，制定本办法。", label="第一条")],
-            sha1="waste",
-        ),
-    ]
-
-
-@pytest.fixture(scope="session")
-def fixture_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """``fixture_docs`` (six hand-made records) plus ``hostile_documents``, written by the store."""
-    index_dir = tmp_path_factory.getbasetemp() / "web-fixture-index"
-    if not (index_dir / "policysearch.json").is_file():
-        store = IndexStore.create_or_open(index_dir)
-        store.write(fixture_docs() + hostile_documents())
-        store.close()
-    return index_dir
-
-
-@pytest.fixture(scope="session")
-def fixture_app(fixture_index: Path) -> Flask:
-    return create_app({"INDEX_DIR": str(fixture_index), "TESTING": True})
-
-
-@pytest.fixture
-def fclient(fixture_app: Flask) -> FlaskClient:
-    return fixture_app.test_client()
 
 
 def text_of(html: str) -> str:
@@ -500,3 +412,26 @@ def test_unexpected_errors_are_a_plain_500_without_traceback(fixture_index: Path
     assert page.headers["X-Frame-Options"] == "DENY"
     api = client.get("/api/boom")
     assert (api.status_code, api.get_json()) == (500, {"error": "服务器内部错误，请稍后再试"})
+
+
+def test_search_page_shows_at_most_six_department_chips_per_hit(client: FlaskClient) -> None:
+    html = client.get("/?q=再生资源回收").get_data(as_text=True)
+    third = html.split('<li class="hit">')[3]
+    assert third.count('<a class="chip"') == 6
+    assert '<li class="more">等 18 个部门</li>' in third
+
+
+def test_facet_values_with_slash_percent_and_chinese_round_trip_through_the_page(fclient: FlaskClient) -> None:
+    response = fclient.get("/?q=安全生产&dept=市发改委/综合处 100%")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert '<strong class="total">0</strong>' in html
+    chip = re.search(r'<a class="chip removable" href="([^"]+)"[^>]*>部门：市发改委/综合处 100%', html)
+    assert chip and unescape(chip.group(1)) == "/?q=%E5%AE%89%E5%85%A8%E7%94%9F%E4%BA%A7"
+    url, _ = facet_links(html, "dept")["市发改委/综合处 100%"]
+    assert url == "/?q=安全生产"
+
+
+def test_server_binds_loopback_by_default() -> None:
+    defaults = {name: p.default for name, p in inspect.signature(serve).parameters.items() if name != "app"}
+    assert defaults == {"host": "127.0.0.1", "port": 8000, "threads": 8}

@@ -2,7 +2,9 @@
 
 The parser is picked by the stated kind (JSONL ``kind``/``issuer``) and, for files without
 metadata, by the content: a 第N次常务会议 lead sentence makes municipal minutes, 第X条 lines make
-a law. Everything starts from the repaired layout (``indexer.layout.repair``).
+a law, a stated 发文字号/成文日期 (web pages) a policy. The 发布时间/来源 line of a web page is
+dropped from the body: the extractor has already read it into ``meta``. Everything starts from
+the repaired layout (``indexer.layout.repair``).
 """
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ import re
 
 from indexer.layout import repair
 from indexer.models import Document, Extracted, Layout
+from indexer.structure.common import is_page_facts
 from indexer.structure.law import parse_law
 from indexer.structure.minutes import parse_minutes
 from indexer.structure.policy import parse_generic, parse_policy
@@ -37,6 +40,8 @@ def choose(extracted: Extracted, layout: Layout) -> str:
         text = "\n".join(p.text for p in layout.paragraphs[:200])
         if len(_ARTICLE_LINE.findall(text)) >= _MIN_ARTICLES:
             return "law"
+    if kind is None and (meta.get("doc_number") or meta.get("written")):
+        return "policy"  # a web page stating its 发文字号 or 成文日期 is an official document
     return "generic"
 
 
@@ -57,6 +62,10 @@ def parse(extracted: Extracted) -> Document:
         for para in layout.paragraphs:
             para.page = None
         layout.page_count = 0
+    if extracted.fmt == "html":
+        layout.paragraphs = [p for p in layout.paragraphs if not is_page_facts(p.text)]
     doc = _PARSERS[choose(extracted, layout)](extracted, layout)
+    if extracted.meta.get("published"):
+        doc.metadata.setdefault("published", extracted.meta["published"])
     doc.page_count = doc.page_count or None
     return doc

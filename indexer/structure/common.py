@@ -19,6 +19,14 @@ LEVEL3 = re.compile(r"^\s*(?:(?P<n>\d{1,2})[.．、](?!\d)|[（(](?P<m>\d{1,2})[
 ARTICLE = re.compile(rf"^\s*(?P<label>第(?P<n>[{CN_DIGITS}\d]+)条(?:之[{CN_DIGITS}]+)?)\s*")
 CHAPTER = re.compile(rf"^\s*(?P<label>第(?P<n>[{CN_DIGITS}\d]+)(?P<unit>[章编节]))\s*(?P<title>.*)$")
 _FIRST_SENTENCE = re.compile(r"^(.+?[。；！？])")
+# The 发布时间/来源/发文字号 … line of a web page: facts about the page (the extractor already put
+# them in ``Extracted.meta``), not body text.
+_PAGE_FACT = re.compile(
+    r"^\s*[【\[]?(?:发布时间|发布日期|发文日期|成文日期|印发日期|来源|信息来源|文章来源|发文字号|发文机关|"
+    r"索引号|主题分类|标题|作者|责任编辑|浏览次数|点击数|阅读次数|字号)[】\]]?\s*[：:]"
+)
+_PAGE_FACT_MAX = 150
+_MONTH_DAY = re.compile(r"(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 
 
 def cn_int(text: str) -> int | None:
@@ -27,6 +35,24 @@ def cn_int(text: str) -> int | None:
         return int(text) if text.isdigit() else int(cn2an.cn2an(text, "smart"))
     except (ValueError, KeyError):
         return None
+
+
+def is_page_facts(text: str) -> bool:
+    """True for a web page's 发布时间：… 来源：… line (a short labelled line, not a sentence)."""
+    return len(text) <= _PAGE_FACT_MAX and "。" not in text and bool(_PAGE_FACT.match(text))
+
+
+def month_day_date(text: str, known: str | None) -> str | None:
+    """ISO date of a 12月7日 without a year, in the year of ``known`` (a date on or after it,
+    such as the day a news page was published); None when either is missing."""
+    m = _MONTH_DAY.search(text)
+    if not m or not known or not known[:4].isdigit():
+        return None
+    year, month, day = int(known[:4]), int(m.group(1)), int(m.group(2))
+    if not (1 <= month <= 12 and 1 <= day <= 31):
+        return None
+    iso = f"{year:04d}-{month:02d}-{day:02d}"
+    return iso if iso <= known[:10] else f"{year - 1:04d}-{month:02d}-{day:02d}"
 
 
 def heading_of(text: str, limit: int = 60) -> str:

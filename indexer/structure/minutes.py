@@ -25,7 +25,7 @@ from indexer.layout import ATTENDANCE_START, to_iso_date
 from indexer.models import Attendee, Decision, Document, Extracted, Item, Layout, Meeting, Paragraph
 from indexer.references import find_references, titles_in
 from indexer.structure.attendance import read_block
-from indexer.structure.common import LEVEL1, LEVEL2, finish, merge, new_paragraph
+from indexer.structure.common import LEVEL1, LEVEL2, finish, merge, month_day_date, new_paragraph
 
 DECIDING = ("原则同意", "原则通过", "同意", "通过", "批准", "决定")
 DELIBERATING = ("传达", "听取", "审议", "研究", "部署")
@@ -105,6 +105,7 @@ def follow_up(text: str) -> str | None:
 
 def parse_minutes(extracted: Extracted, layout: Layout) -> Document:
     raws = layout.paragraphs
+    meta = extracted.meta
     gaz = get_gazetteer()
     trailer = dict(layout.trailer)
     lead_index = next((i for i, r in enumerate(raws[:5]) if _CONVENED.search(r.text)), None)
@@ -120,15 +121,16 @@ def parse_minutes(extracted: Extracted, layout: Layout) -> Document:
         body=body,
         name=conv.group("name") if conv else None,
         number=int(conv.group("n")) if conv else None,
-        date=to_iso_date(lead_text[:40]) if lead_text else None,
+        # a news page says 12月7日上午: the year is that of the page's own date
+        date=to_iso_date(lead_text[:40]) or month_day_date(lead_text[:40], meta.get("date") or meta.get("published")),
         chair=conv.group("chair") if conv else None,
     )
-    title = extracted.meta.get("title") or (
+    title = meta.get("title") or (
         f"{body}第{meeting.number}次{meeting.name}纪要" if body and meeting.number else extracted.source
     )
     doc = Document(
         doc_id=document_id(extracted, meeting), kind="minutes", title=title, date=meeting.date,
-        issuer=body, source=extracted.source, source_url=extracted.meta.get("source_url"), fmt=extracted.fmt,
+        issuer=body, source=extracted.source, source_url=meta.get("source_url"), fmt=extracted.fmt,
         sha1=extracted.sha1, meeting=meeting, page_count=layout.page_count, metadata=trailer,
     )
     references = find_references("\n".join(r.text for r in raws))

@@ -98,7 +98,8 @@ def parse_sections(extracted: Extracted, layout: Layout, kind: str) -> Document:
         if item:
             item.para_ids.append(para.para_id)
     doc.paragraphs, doc.items = paragraphs, items
-    doc.date = meta.get("date") or meta.get("published") or doc.metadata.get("issued")
+    # 成文日期 (stated, or the date under the signature) is the document's date; 发布时间 is the web page's
+    doc.date = meta.get("date") or meta.get("written") or doc.metadata.get("issued") or meta.get("published")
     label = meta.get("topic")
     if label:
         doc.metadata["topic"] = label

@@ -1,0 +1,128 @@
+"""Search quality on a judged relevance set (tests/relevance_set.json, docs/RELEVANCE.md).
+
+A real index of the realistic corpus subset is built once per module (about 70 s on this
+machine); every query runs through ``indexer.query.search``. The thresholds are the score the
+engine reached when the set was written: a ranking change that loses a query fails here.
+"""
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from bench.relevance import (
+    Case, Outcome, SET_PATH, build_index, evaluate, load_cases, render, score, stale_judgements,
+)
+from indexer.store import IndexStore
+
+# Measured 2026-11-26 on 62 queries (docs/RELEVANCE.md); one query of slack on "met".
+MIN_MET = 0.90
+MIN_FIRST = 0.87
+MIN_TOP3 = 0.92
+MIN_MRR = 0.90
+
+REQUIRED_CATEGORIES = {
+    "keyword", "phrase", "department", "doc_number", "title", "state_council",
+    "traditional", "fullwidth", "or_fallback", "law_article",
+}
+BRACKETS = ["[]", "（）", "〔〕", "()", "【】", "［］"]
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
+    """Module cache filled on first use, so a missing shared corpus skips before any build."""
+    cache: dict = {"dir": tmp_path_factory.mktemp("relevance")}
+    yield cache
+    if "store" in cache:
+        cache["store"].close()
+
+
+@pytest.fixture
+def store(shared_corpus: Path, built: dict) -> IndexStore:
+    if "store" not in built:
+        built["store"] = build_index(built["dir"] / "index", shared_corpus)
+    return built["store"]
+
+
+@pytest.fixture
+def outcomes(store: IndexStore, built: dict) -> list[Outcome]:
+    if "outcomes" not in built:
+        built["outcomes"] = evaluate(store, load_cases())
+    return built["outcomes"]
+
+
+@pytest.fixture
+def outcome_of(outcomes: list[Outcome]) -> Callable[[str], Outcome]:
+    by_id = {o.case.id: o for o in outcomes}
+    return by_id.__getitem__
+
+
+def test_set_covers_what_researchers_type() -> None:
+    cases = load_cases()
+    assert len(cases) >= 30
+    assert REQUIRED_CATEGORIES <= {c.category for c in cases}
+    docnum_queries = [c.query for c in cases if c.category in ("doc_number", "fullwidth")]
+    for opening, closing in BRACKETS:
+        assert any(opening in q and closing in q for q in docnum_queries), f"no 发文字号 query with {opening}{closing}"
+    assert all(c.why for c in cases)
+    assert {c.fallback for c in cases if c.category == "or_fallback"} == {"or"}
+
+
+def test_load_rejects_a_malformed_judgement(tmp_path: Path) -> None:
+    bad = {"queries": [{"id": "x", "category": "keyword", "query": "q", "must": "top5",
+                        "expect": [{"doc_id": "d"}], "why": "w"}]}
+    path = tmp_path / "set.json"
+    path.write_text(json.dumps(bad), encoding="utf-8")
+    with pytest.raises(ValueError, match="must is 'top5'"):
+        load_cases(path)
+    bad["queries"][0].update(must="first", expect=[{"para_id": "p1"}])
+    path.write_text(json.dumps(bad), encoding="utf-8")
+    with pytest.raises(ValueError, match="needs doc_id"):
+        load_cases(path)
+
+
+def test_score_counts_ranks_exactly() -> None:
+    def case(i: int, must: str) -> Case:
+        return Case(id=f"c{i}", category="keyword", query="q", expect=({"doc_id": "d"},), must=must, why="w")
+
+    results = [
+        Outcome(case(1, "first"), 1, None, ()),
+        Outcome(case(2, "first"), 2, None, ()),
+        Outcome(case(3, "top3"), 3, None, ()),
+        Outcome(case(4, "top3"), None, None, ()),
+    ]
+    s = score(results)
+    assert (s.n, s.first, s.top3, s.met) == (4, 1, 3, 2)
+    assert s.mrr == pytest.approx((1 + 1 / 2 + 1 / 3) / 4)
+    assert "| c2 | keyword | q | first | 2 | **no**" in render(results)
+
+
+@pytest.mark.shared
+def test_every_judgement_names_an_indexed_paragraph(store: IndexStore) -> None:
+    """A judgement whose paragraph vanished (renamed doc id, changed text) would score as a miss."""
+    assert stale_judgements(store, load_cases()) == []
+
+
+@pytest.mark.shared
+def test_issue_examples_rank_first(outcome_of: Callable[[str], Outcome]) -> None:
+    for case_id in ("kw-recycling", "dept-word-miit", "docno-square", "phrase-digital-transformation"):
+        assert outcome_of(case_id).rank == 1, case_id
+
+
+@pytest.mark.shared
+def test_or_fallback_cases_report_the_fallback(outcomes: list[Outcome]) -> None:
+    fallback_cases = [o for o in outcomes if o.case.fallback]
+    assert len(fallback_cases) == 3
+    assert [o.fallback for o in fallback_cases] == ["or", "or", "or"]
+
+
+@pytest.mark.shared
+def test_relevance_scores_meet_thresholds(outcomes: list[Outcome]) -> None:
+    s = score(outcomes)
+    misses = render(outcomes, misses_only=True)
+    assert s.share(s.met) >= MIN_MET, misses
+    assert s.share(s.first) >= MIN_FIRST, misses
+    assert s.share(s.top3) >= MIN_TOP3, misses
+    assert s.mrr >= MIN_MRR, misses
