@@ -61,17 +61,20 @@ def cli(ctx: click.Context, index_dir: Path, verbose: bool) -> None:
 @click.option("--lock-timeout", type=float, default=30.0, show_default=True,
               help="Seconds to wait for another ingest to release the index.")
 @click.option("--max-mb", type=float, default=50.0, show_default=True, help="Skip files larger than this.")
+@click.option("--rebuild", is_flag=True,
+              help="Delete the existing index first (needed after a format or dictionary change).")
 @click.option("--no-progress", is_flag=True, help="Hide the progress bar.")
 @click.pass_obj
 @_die_on_errors
-def ingest(obj, paths: tuple[Path, ...], workers, lock_timeout: float, max_mb: float, no_progress: bool) -> None:
+def ingest(obj, paths: tuple[Path, ...], workers, lock_timeout: float, max_mb: float, rebuild: bool,
+           no_progress: bool) -> None:
     """Extract, parse and index files and folders (recursive) in one commit."""
     from .extract import Limits
     from .pipeline import ingest as run_ingest
 
     report = run_ingest(
         paths, obj["index"], limits=Limits(max_bytes=int(max_mb * 1e6)), lock_timeout=lock_timeout,
-        workers=workers, progress=not no_progress and sys.stderr.isatty(),
+        workers=workers, progress=not no_progress and sys.stderr.isatty(), rebuild=rebuild,
     )
     click.echo(report.summary())
 

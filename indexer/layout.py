@@ -58,9 +58,12 @@ _DISTRIBUTION = re.compile(r"^\s*(?:分送|抄送)[：:]\s*(?P<rest>.*)$")
 _RECORDER = re.compile(r"^\s*记录[：:]\s*(?P<name>.+?)\s*$")
 _PUBLIC = re.compile(r"^\s*[（(]此件(?P<neg>不)?公开(?:发布)?[）)]\s*$")
 _DATE_LINE = re.compile(rf"^\s*{DATE_TEXT}\s*$")
+# Every trailer line holds one of these words.
+_TRAILER_WORD = re.compile("整理|印发|此件|记录|分送|抄送")
 
 _MIN_WRAPPED_LINES = 4
-_WIDTH_CAP = 130
+_WIDTH_CAP = 130  # every margin test is decided below this width
+_MAX_WIDER = 0.05  # share of lines wider than the margin that hard-wrapped text can have
 _SHORT = 8  # a line this much narrower than the margin ended its paragraph (an indent is 4)
 _PROSE_WIDTH = 16  # lines narrower than this (table cells, numbers) say nothing about the margin
 _HEADER_SHARE = 0.6  # a line on this share of pages (top or bottom) is a running header/footer
@@ -98,7 +101,7 @@ _WIDE = re.compile(
 
 def display_width(line: str) -> int:
     """Width in half-width cells: CJK and full-width punctuation (and “”) count two."""
-    return len(line) + len(_WIDE.findall(line))
+    return 2 * len(line) - len(_WIDE.sub("", line))
 
 
 def page_marker_number(line: str) -> int | None:
@@ -229,6 +232,10 @@ def _split_trailer(lines: list[_Line]) -> tuple[list[_Line], dict]:
     i = 0
     while i < len(lines):
         text = lines[i].text
+        if not _TRAILER_WORD.search(text):  # one scan rules out every trailer pattern
+            body.append(lines[i])
+            i += 1
+            continue
         nxt = lines[i + 1].text if i + 1 < len(lines) else ""
         if (m := _ORGANISED.match(text)) and _DATE_LINE.match(nxt):
             trailer["organiser"] = m.group("office")
@@ -279,22 +286,30 @@ def _margin(lines: list[_Line]) -> int | None:
     Hard-wrapped text has many lines of about the same width and almost none wider; text with
     one paragraph per line (JSON Lines, HTML) has widths all over the place.
     """
-    # Widths above _WIDTH_CAP all mean "a whole paragraph": measuring further would only cost time.
-    widths = [display_width(ln.text.strip()[:_WIDTH_CAP]) for ln in lines]
-    n = len(widths)
+    # Widths above _WIDTH_CAP all mean "a whole paragraph", and a line that long in characters is
+    # at least that wide: measuring it would only cost time.
+    texts = [ln.text.strip() for ln in lines]
+    n = len(texts)
     if n < _MIN_WRAPPED_LINES:
         return None
+    if sum(len(t) > _WIDTH_CAP for t in texts) > _MAX_WIDER * n:
+        return None  # too many lines wider than any margin: paragraphs, whatever the rest says
+    widths = [display_width(t) if len(t) <= _WIDTH_CAP else _WIDTH_CAP + 1 for t in texts]
     counts = Counter(widths)
+    # lines of width m - 6 .. m + 4 for every candidate margin m, from running totals
+    below = [0] * (_WIDTH_CAP + 3)
+    for w in range(1, len(below)):
+        below[w] = below[w - 1] + counts.get(w - 1, 0)  # lines narrower than w
     best, best_near = None, 0
     for m in sorted(w for w in counts if 30 <= w <= 120):
-        near = sum(c for w, c in counts.items() if m - 6 <= w <= m + 4)
+        near = below[m + 5] - below[m - 6]
         if near > best_near:
             best, best_near = m, near
     prose = sum(c for w, c in counts.items() if w >= _PROSE_WIDTH)  # table cells do not count
     if best is None or best_near < max(_MIN_WRAPPED_LINES, 0.25 * prose):
         return None
     wider = sum(c for w, c in counts.items() if w > best + 8)
-    if wider > 0.05 * n:
+    if wider > _MAX_WIDER * n:
         return None
     near_widths = Counter({w: c for w, c in counts.items() if best - 6 <= w <= best + 4})
     return max(near_widths.items(), key=lambda wc: (wc[1], wc[0]))[0]  # the most common full width

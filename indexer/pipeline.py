@@ -100,11 +100,12 @@ def ingest(
     lock_timeout: float = 30.0,
     workers: int | None = None,
     progress: bool = False,
+    rebuild: bool = False,
 ) -> IngestReport:
     """Extract, parse and index ``paths`` (files or folders) into ``index_dir`` in one commit."""
     report = IngestReport()
     sources = iter_sources(Path(p) for p in paths)
-    store = IndexStore.create_or_open(Path(index_dir))
+    store = IndexStore.create_or_open(Path(index_dir), rebuild=rebuild)
     t0 = time.perf_counter()
     written = store.write(
         parse_sources(sources, report, limits, progress), lock_timeout=lock_timeout, workers=workers

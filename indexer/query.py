@@ -108,6 +108,7 @@ def _hit(fields: dict[str, Any], score: float | None, compiled: Compiled) -> dic
         "date": fields.get("date") or None,  # "" is the sortable column's default
         "meeting": fields.get("meeting") or None,
         "item": fields.get("item"),
+        "label": fields.get("label"),
         "departments": _split(fields.get("departments")),
         "topics": _split(fields.get("topics")),
         "doc_number": fields.get("doc_number"),

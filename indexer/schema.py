@@ -15,7 +15,7 @@ from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from indexer.analysis import policy_analyzer
 from indexer.models import Document, Paragraph
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 
 PARA, DOC = "p", "d"
 # Every record gets a value for every sortable column: Whoosh 2.7.4 writes a column only up
@@ -40,6 +40,7 @@ def build_schema() -> Schema:
         meeting=ID(stored=True, sortable=True),  # label, e.g. 苏州市政府第120次常务会议
         meeting_no=NUMERIC(stored=True),
         item=STORED(),
+        label=STORED(),  # structural path of the paragraph, e.g. 二（一）
         date=ID(stored=True, sortable=True),  # ISO; sorts newest/oldest
         year=NUMERIC(stored=True, sortable=True),
         departments=KEYWORD(stored=True, commas=True),
@@ -81,6 +82,7 @@ def paragraph_record(doc: Document, para: Paragraph) -> dict[str, Any]:
         "kind": doc.kind,
         "title": doc.title,
         "item": para.item,
+        "label": para.label,
         "departments": _keywords(para.departments),
         "lead_department": para.lead_department,
         "topics": _keywords(para.topics or doc.topics),

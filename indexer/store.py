@@ -78,7 +78,7 @@ class IndexStore:
             if meta.get(key) != want:
                 raise RebuildRequiredError(
                     f"rebuild required: index {path} has {key} {meta.get(key)!r}, this program uses "
-                    f"{want!r}; remove the folder and ingest again"
+                    f"{want!r}; rebuild it with `policysearch --index DIR ingest --rebuild PATH...`"
                 )
         try:
             ix = windex.open_dir(str(path), readonly=readonly)
@@ -87,7 +87,7 @@ class IndexStore:
         except Exception as exc:  # unpickling the schema can raise anything (R7, R9)
             raise RebuildRequiredError(
                 f"rebuild required: index {path} cannot be read ({type(exc).__name__}: {exc}); "
-                "remove the folder and ingest again"
+                "rebuild it with `policysearch --index DIR ingest --rebuild PATH...`"
             ) from exc
         return cls(path, ix, meta, readonly)
 

@@ -34,6 +34,7 @@ def test_search_json_has_the_result_shape_field_by_field(fclient: FlaskClient) -
         "date": "2020-12-07",
         "meeting": "苏州市政府第120次常务会议",
         "item": "五",
+        "label": "五（三）",
         "departments": [],
         "topics": ["城乡建设、环境保护"],
         "doc_number": None,
@@ -133,7 +134,7 @@ def test_csv_export_has_header_and_one_row_per_paragraph(fclient: FlaskClient) -
     first = dict(zip(rows[0], rows[1]))
     assert first == {
         "doc_id": "suzhou-gov-exec-120", "para_id": "p1", "title": "苏州市政府第120次常务会议纪要", "kind": "minutes",
-        "date": "2020-12-07", "meeting": "苏州市政府第120次常务会议", "item": "", "departments": "",
+        "date": "2020-12-07", "meeting": "苏州市政府第120次常务会议", "item": "", "label": "", "departments": "",
         "topics": "市场监管、安全生产监管；工业、交通；城乡建设、环境保护", "doc_number": "", "page": "3",
         "citation": "苏州市政府第120次常务会议纪要 第3页", "permalink": "http://localhost/doc/suzhou-gov-exec-120#p1",
         "text": first["text"],

@@ -104,3 +104,19 @@ def test_missing_index_is_a_clear_message(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["--index", str(tmp_path / "nothing"), "search", "x"])
     assert result.exit_code == 1
     assert "no index at" in result.output and "Traceback" not in result.output
+
+
+def test_version_mismatch_asks_for_rebuild_and_rebuild_works(tmp_path: Path) -> None:
+    idx = tmp_path / "idx"
+    run(idx, "ingest", "--no-progress", str(SEED))
+    meta_path = idx / "policysearch.json"
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    meta["dictionary_version"] = "0000-older-dictionary"
+    meta_path.write_text(json.dumps(meta), encoding="utf-8")
+    refused = CliRunner().invoke(cli, ["--index", str(idx), "ingest", "--no-progress", str(SEED)])
+    assert refused.exit_code == 1
+    assert "rebuild required" in refused.output and "--rebuild" in refused.output
+    assert "Traceback" not in refused.output
+    out = run(idx, "ingest", "--no-progress", "--rebuild", str(SEED))
+    assert "1 added" in out
+    assert json.loads(run(idx, "stats", "--json"))["documents"] == 1

@@ -36,7 +36,7 @@ def test_result_shape(store):
     assert set(r) == {"query", "total", "page", "per_page", "fallback", "hits", "facets", "took_ms", "notice"}
     assert (r["query"], r["total"], r["page"], r["per_page"], r["fallback"], r["notice"]) == ("两客一危", 1, 1, 10, None, None)
     hit = r["hits"][0]
-    assert set(hit) == {"doc_id", "para_id", "title", "kind", "date", "meeting", "item", "departments", "topics",
+    assert set(hit) == {"doc_id", "para_id", "title", "kind", "date", "meeting", "item", "label", "departments", "topics",
                         "doc_number", "page", "text", "snippet", "url", "citation", "score"}
     assert hit["doc_id"] == SEED and hit["para_id"] == "p4"
     assert hit["url"] == f"/doc/{SEED}#p4"

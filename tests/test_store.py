@@ -12,6 +12,7 @@ import pytest
 from indexer.errors import IndexLockedError, IndexMissingError, RebuildRequiredError
 from indexer.models import Paragraph
 from indexer.query import SearchParams, search
+from indexer.schema import FORMAT_VERSION
 from indexer.store import META_FILE, IndexStore, WriteReport
 from tests.fixture_docs import changed, employment_policy, fixture_docs, seed_minutes
 
@@ -41,7 +42,7 @@ def test_write_reports_and_stats(tmp_path: Path):
     assert st["years"] == [2018, 2019, 2020, 2021]
     assert st["kinds"] == {"minutes": 2, "other": 1, "policy": 3}
     assert st["size_bytes"] > 0
-    assert st["format_version"] == 1
+    assert st["format_version"] == FORMAT_VERSION
 
 
 def test_unchanged_documents_are_not_written_again(store: IndexStore):

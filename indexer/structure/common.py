@@ -78,7 +78,7 @@ def new_paragraph(paragraphs: list[Paragraph], text: str, page: int | None, **fi
     return para
 
 
-def tag_departments(doc: Document, local: bool) -> None:
+def tag_departments(doc: Document, own: dict[str, list[str]]) -> None:
     """Each paragraph gets its item's departments plus its own mentions; the document all of them.
 
     Attendance lists are skipped: everyone attends, so they would tag every department.
@@ -88,16 +88,14 @@ def tag_departments(doc: Document, local: bool) -> None:
     for para in doc.paragraphs:
         if para.role == "attendance":
             continue
-        own = departments_in(para.text, local)
-        para.departments = merge(by_item.get(para.item or "", []), own, [para.lead_department or ""])
+        para.departments = merge(by_item.get(para.item or "", []), own[para.para_id], [para.lead_department or ""])
         seen += para.departments
     doc.departments = merge(seen)
 
 
-def item_departments(item: Item, paragraphs: list[Paragraph], local: bool) -> list[str]:
-    texts = [p.text for p in paragraphs if p.para_id in item.para_ids]
+def item_departments(item: Item, own: dict[str, list[str]]) -> list[str]:
     leads = [d.lead_department or "" for d in item.decisions]
-    return merge(leads, departments_in("\n".join(texts), local))
+    return merge(leads, *(own.get(pid, []) for pid in item.para_ids))
 
 
 def finish(doc: Document, local: bool) -> Document:
@@ -105,10 +103,12 @@ def finish(doc: Document, local: bool) -> Document:
     body = "\n".join(p.text for p in doc.paragraphs if p.role != "attendance")
     doc.references = find_references(body)
     doc.cited_numbers = [n for n in cited_numbers(body) if n != doc.doc_number]
+    # one gazetteer scan per paragraph serves both the items and the paragraphs
+    own = {p.para_id: departments_in(p.text, local) for p in doc.paragraphs if p.role != "attendance"}
     for item in doc.items:
         if not item.departments:
-            item.departments = item_departments(item, doc.paragraphs, local)
-    tag_departments(doc, local)
+            item.departments = item_departments(item, own)
+    tag_departments(doc, own)
     if not doc.topics:
         doc.topics = merge(*(item.topics for item in doc.items)) or topics.classify(doc.title, body)
     for para in doc.paragraphs:

@@ -43,6 +43,8 @@ def adoption_records(text: str) -> list[dict[str, Any]]:
     rather than adopting it the first time.
     """
     out: list[dict[str, Any]] = []
+    if "会议" not in text:  # the header of a law without articles can be its whole text
+        return out
     for m in _ADOPTED.finditer(text):
         record: dict[str, Any] = {
             "body": m.group("body") or None, "number": cn_int(m.group("n")), "date": to_iso_date(m.group("date"))}
@@ -54,7 +56,7 @@ def adoption_records(text: str) -> list[dict[str, Any]]:
 
 def promulgation(line: str) -> tuple[str, str | None] | None:
     """(ISO date, canonical order number or None) of a 公布/发布 line; None for other lines."""
-    m = _PROMULGATED.search(line) if _DATE_START.match(line) else None
+    m = _PROMULGATED.search(line) if ("公布" in line or "发布" in line) and _DATE_START.match(line) else None
     date = to_iso_date(m.group("date")) if m else None
     if not m or not date:
         return None
