@@ -50,6 +50,7 @@ POLICY_TERMS = DATA_DIR / "policy_terms.txt"
 # Frequency given to domain words without an explicit one: high enough that jieba keeps
 # 市工信局 whole in contexts like 由市工信局 / 市工信局蔡剑峰 (see anchors-mission §0).
 DOMAIN_FREQ = 50_000
+MAX_COVERS = 3  # alternative spellings of one query word by shorter words
 MAX_SUBWORD = 8  # longer dictionary words inside a word are rare and add little recall
 
 # One dictionary line: word [freq] [tag]; the word itself may not contain whitespace.
@@ -196,6 +197,7 @@ class Segmenter:
                 continue  # already a jieba word: its own frequency is better calibrated
             self._jieba.add_word(e.word, e.freq or DOMAIN_FREQ, e.tag)
         self._freq = self._jieba.FREQ
+        self._covers: dict[str, list[list[str]]] = {}
 
     @property
     def cache_file(self) -> str:
@@ -228,6 +230,34 @@ class Segmenter:
                 if gram not in seen and self.is_word(gram):
                     seen.add(gram)
                     yield Seg(gram, pos, start + i, start + i + n)
+
+    def covers(self, word: str) -> list[list[str]]:
+        """The ways to spell ``word`` with the fewest shorter dictionary words (at most
+        ``MAX_COVERS``). A query word like 再生资源回收 is one dictionary entry, but running text
+        may be cut 再生资源/回收利用…; its covers (再生资源, 回收) and (再生, 资源回收) as phrases find
+        those places, since sub-words are indexed at their parent's position."""
+        if len(word) <= 2:
+            return []
+        if word not in self._covers:
+            self._covers[word] = self._min_covers(word)
+        return self._covers[word]
+
+    def _min_covers(self, word: str) -> list[list[str]]:
+        n = len(word)
+        best: list[list[list[str]]] = [[] for _ in range(n + 1)]
+        best[0] = [[]]
+        for end in range(2, n + 1):
+            for start in range(max(0, end - MAX_SUBWORD), end - 1):
+                piece = word[start:end]
+                if not best[start] or piece == word or not self.is_word(piece):
+                    continue
+                for prev in best[start]:
+                    cand = prev + [piece]
+                    if not best[end] or len(cand) < len(best[end][0]):
+                        best[end] = [cand]
+                    elif len(cand) == len(best[end][0]) and len(best[end]) < MAX_COVERS:
+                        best[end].append(cand)
+        return [c for c in best[n] if len(c) > 1]
 
     def words(self, text: str) -> list[str]:
         """Precise-mode words of ``text`` (folded), as a query uses them."""

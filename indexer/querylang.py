@@ -355,10 +355,12 @@ class _Compiler:
     def _words(self, text: str, positive: bool) -> list[wq.Query]:
         """Words of an unquoted run. In AND mode the run also scores as a phrase (optional
         clause), so 智能化改造数字化转型 ranks the paragraphs where the words are adjacent first."""
-        words = get_segmenter().words(text)
+        segmenter = get_segmenter()
+        words = segmenter.words(text)
         self.budget(len(words))
         if positive:
             self.out.terms.update(words)
+            self.out.terms.update(piece for w in words for cover in segmenter.covers(w) for piece in cover)
             self.out.positive_terms += len(words)
         terms = [_text_term(w) for w in words]
         if self.mode == "and" and len(words) > 1:
@@ -393,7 +395,12 @@ class _Compiler:
 
 
 def _text_term(word: str) -> wq.Query:
-    return wq.Or([wq.Term("text", word), wq.Term("title", word)])
+    """The word itself, or its covers by shorter dictionary words as phrases (recall for
+    compounds the text segments differently, see ``Segmenter.covers``)."""
+    alternatives: list[wq.Query] = [wq.Term("text", word), wq.Term("title", word)]
+    for cover in get_segmenter().covers(word):
+        alternatives += [wq.Phrase("text", cover), wq.Phrase("title", cover)]
+    return wq.Or(alternatives)
 
 
 def _text_phrase(words: list[str]) -> wq.Query | None:
