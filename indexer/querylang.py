@@ -355,12 +355,10 @@ class _Compiler:
     def _words(self, text: str, positive: bool) -> list[wq.Query]:
         """Words of an unquoted run. In AND mode the run also scores as a phrase (optional
         clause), so 智能化改造数字化转型 ranks the paragraphs where the words are adjacent first."""
-        segmenter = get_segmenter()
-        words = segmenter.words(text)
+        words = get_segmenter().words(text)
         self.budget(len(words))
         if positive:
             self.out.terms.update(words)
-            self.out.terms.update(piece for w in words for cover in segmenter.covers(w) for piece in cover)
             self.out.positive_terms += len(words)
         terms = [_text_term(w) for w in words]
         if self.mode == "and" and len(words) > 1:

@@ -8,6 +8,7 @@ attribute) and the caller may wrap it in ``markupsafe.Markup`` as is.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Collection
 from html import escape
 
@@ -23,7 +24,12 @@ ELLIPSIS = "…"
 def match_spans(text: str, terms: Collection[str], departments: Collection[str] = (),
                 doc_numbers: Collection[str] = ()) -> list[tuple[int, int]]:
     """Character spans of ``text`` to mark, merged where they overlap or touch."""
-    spans = [(s.start, s.end) for s in get_segmenter().segment(text) if s.text in terms] if terms else []
+    segmenter = get_segmenter()
+    spans = [(s.start, s.end) for s in segmenter.segment(text) if s.text in terms] if terms else []
+    compounds = [t for t in terms if segmenter.covers(t)]
+    if compounds:  # 再生资源回收 inside 再生资源/回收利用: matched through its cover, marked whole
+        folded = fold(text)
+        spans += [(m.start(), m.end()) for m in re.finditer("|".join(map(re.escape, compounds)), folded)]
     if departments:
         spans += [(m.start, m.end) for m in get_gazetteer().find(fold(text)) if m.canonical in departments]
     if doc_numbers:

@@ -258,3 +258,17 @@ def test_shared_corpus_regulations_and_adopting_meetings_both_ways(shared_corpus
         assert sorted(page.locator("#lifecycle li[data-relation=adopted] a").all_inner_texts()) == [
             "医疗保障基金使用监督管理条例", "排污许可管理条例"
         ]
+
+
+def test_department_chips_facets_and_nav_lead_to_department_pages(app: Flask) -> None:
+    html = app.test_client().get("/?q=智能化改造").get_data(as_text=True)
+    ict = quote(ICT)
+    assert f'<a class="chip" href="/dept/{ict}">{ICT}</a>' in html  # hit chip -> department page
+    assert f'class="dept-page" href="/dept/{ict}"' in html  # facet value keeps its filter link, plus ›
+    assert 'href="/decisions"' in html  # navigation
+
+
+def test_api_doc_carries_links_cited_by_and_timeline(app: Flask) -> None:
+    data = app.test_client().get("/api/doc/suzhou-gov-exec-120").get_json()
+    assert {"links", "cited_by", "timeline", "url"} <= set(data)
+    assert data["meeting"]["number"] == 120

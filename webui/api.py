@@ -18,6 +18,7 @@ from indexer.query import MAX_PER_PAGE, SearchParams, search as run_search, vali
 
 from .atom import atom_feed
 from .document import lookup_document
+from .lifecycle import document_lifecycle
 from .links import permalink
 from .params import QueryState, parse_search_args
 from .resources import resources
@@ -48,7 +49,7 @@ def search_json() -> Response:
 @bp.get("/api/doc/<doc_id>")
 def document_json(doc_id: str) -> Response:
     doc = lookup_document(doc_id)
-    return jsonify({**doc.to_dict(), "url": permalink(doc.doc_id, external=True)})
+    return jsonify({**doc.to_dict(), **document_lifecycle(doc.doc_id), "url": permalink(doc.doc_id, external=True)})
 
 
 def iter_hits(params: SearchParams, limit: int) -> Iterator[dict[str, Any]]:
