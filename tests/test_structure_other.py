@@ -97,6 +97,7 @@ def test_state_council_paragraphs_follow_their_item(shared_corpus):
     assert item.heading == "研究部署继续做好房地产市场调控工作"
     assert [d.action for d in item.decisions] == ["指出", "指出", "确定", "要求"]
     assert item.para_ids == [f"p{n}" for n in range(2, 12)]
+    assert listed.topics == item.topics == ["城乡建设、环境保护", "财政、金融、审计"]  # the item's, not the document's
 
 
 def test_state_council_headlines_credits_and_speeches(shared_corpus):
@@ -184,6 +185,20 @@ def test_order_number_read_from_text_when_meta_has_none(shared_corpus):
     assert soldiers.metadata["adopted"] == [
         {"body": "国务院", "number": 120, "date": "2010-07-21", "revision": True, "promulgated": "2010-07-26"}]
     assert soldiers.doc_number is None  # a joint 国务院、中央军事委员会令 is not cut to one organ
+
+
+def test_day_count_runs_to_the_adopted_version_promulgation(shared_corpus):
+    from indexer.lifecycle import LinkIndex
+    from indexer.models import Document, Meeting
+
+    reg = parse(_load(shared_corpus, "other-laws-lawrefbook.jsonl", "law-1b61773bb6"))
+    # 2013年7月3日 国务院第15次常务会议通过 / 2013年7月12日 国务院令第637号公布; the record's date is 07-21
+    assert reg.metadata["adopted"] == [{"body": "国务院", "number": 15, "date": "2013-07-03", "promulgated": "2013-07-12"}]
+    assert (reg.date, reg.doc_number) == ("2013-07-21", "国务院令第637号")
+    meeting = Document(doc_id="sc-2013-07-03", kind="minutes", title="国务院常务会议（2013-07-03）", date="2013-07-03",
+                       meeting=Meeting(body="国务院", name="常务会议", date="2013-07-03"))
+    (link,) = LinkIndex.from_documents([reg, meeting]).links_for(reg.doc_id)
+    assert (link["other_id"], link["issued_date"], link["days"]) == ("sc-2013-07-03", "2013-07-12", 9)
 
 
 def test_joint_and_amending_adoptions(shared_corpus):
@@ -299,6 +314,7 @@ def test_html_news_of_a_municipal_meeting_dates_it_from_the_page():
     doc = _html("suzhou-gb2312-declared.html")
     # 12月7日上午，李亚平市长主持召开市政府第120次常务会议: the year comes from 发布时间 2020-12-07
     assert (doc.kind, doc.date, doc.meeting.number, doc.meeting.chair) == ("minutes", "2020-12-07", 120, "李亚平")
+    assert doc.doc_id.startswith("doc-")  # a news page, not the minutes: suzhou-gov-exec-120 stays theirs
     assert month_day_date("1月3日", "2021-01-05") == "2021-01-03"
     assert month_day_date("12月30日", "2021-01-05") == "2020-12-30"  # a meeting cannot follow its report
 

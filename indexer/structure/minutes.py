@@ -129,7 +129,9 @@ def parse_minutes(extracted: Extracted, layout: Layout) -> Document:
         f"{body}第{meeting.number}次{meeting.name}纪要" if body and meeting.number else extracted.source
     )
     doc = Document(
-        doc_id=document_id(extracted, meeting), kind="minutes", title=title, date=meeting.date,
+        # a news page about the meeting (市政府召开第120次常务会议) must not take the minutes' own id
+        doc_id=document_id(extracted, meeting if "纪要" in (meta.get("title") or "纪要") else None),
+        kind="minutes", title=title, date=meeting.date,
         issuer=body, source=extracted.source, source_url=meta.get("source_url"), fmt=extracted.fmt,
         sha1=extracted.sha1, meeting=meeting, page_count=layout.page_count, metadata=trailer,
     )
