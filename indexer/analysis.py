@@ -20,16 +20,17 @@ dictionary: ``data/policy_terms.txt`` and every department name and alias of the
 """
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import logging
 import multiprocessing
 import multiprocessing.pool
 import os
 import re
+import signal
 import threading
 from array import array
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
@@ -284,23 +285,36 @@ def get_segmenter() -> Segmenter:
 
 # --- pre-segmentation in worker processes (the ingest-speed lever) -------------------------
 
-_precomputed = threading.local()
+class Presegmented(str):
+    """A field value that carries its own packed tokens, so ``PolicyTokenizer`` skips jieba.
 
+    The tokens travel with the value, also through pickling: Whoosh's multi-process writer
+    pickles every record to its sub-writers, which then index without re-running jieba.
+    """
 
-@contextmanager
-def precomputed_tokens(table: dict[str, Packed]) -> Iterator[None]:
-    """Within the block, ``PolicyTokenizer`` uses ``unpack(table[text])`` instead of running jieba."""
-    previous = getattr(_precomputed, "table", None)
-    _precomputed.table = table
-    try:
-        yield
-    finally:
-        _precomputed.table = previous
+    packed: Packed
+
+    def __new__(cls, text: str, packed: Packed) -> "Presegmented":
+        obj = super().__new__(cls, text)
+        obj.packed = packed
+        return obj
+
+    def __reduce__(self) -> tuple[type, tuple[str, Packed]]:
+        return Presegmented, (str(self), self.packed)
 
 
 def _segment_many(texts: list[str]) -> list[Packed]:
     seg = get_segmenter()
     return [pack(seg.segment(t)) for t in texts]
+
+
+def die_with_parent() -> None:
+    """Ask Linux to SIGKILL this worker when its parent dies (an ingest killed with SIGKILL must
+    not leave workers blocked on their queues for ever); a no-op elsewhere."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
 
 
 class Presegmenter:
@@ -326,16 +340,30 @@ class Presegmenter:
             self._pool = None
 
     def table(self, texts: Iterable[str]) -> dict[str, Packed]:
-        """``{text: packed tokens}`` for ``precomputed_tokens``."""
+        """``{text: packed tokens}`` for ``Presegmented`` values."""
+        return self.submit(texts)()
+
+    def submit(self, texts: Iterable[str]) -> Callable[[], dict[str, Packed]]:
+        """Start segmenting ``texts``; the returned function waits for and returns the table.
+
+        The caller indexes the previous batch meanwhile, so jieba in the workers and Whoosh in
+        the writer run at the same time instead of taking turns.
+        """
         unique = list(dict.fromkeys(t for t in texts if t))
         if self.processes <= 1 or len(unique) < 2 * self.chunk:
-            return dict(zip(unique, _segment_many(unique)))
+            table = dict(zip(unique, _segment_many(unique)))
+            return lambda: table
         if self._pool is None:
             get_segmenter()
-            self._pool = multiprocessing.get_context("fork").Pool(self.processes)
+            self._pool = multiprocessing.get_context("fork").Pool(self.processes, initializer=die_with_parent)
         batches = [unique[i : i + self.chunk] for i in range(0, len(unique), self.chunk)]
-        results = self._pool.map(_segment_many, batches)
-        return {t: toks for batch, res in zip(batches, results) for t, toks in zip(batch, res)}
+        pending = self._pool.map_async(_segment_many, batches)
+
+        def wait() -> dict[str, Packed]:
+            results = pending.get()
+            return {t: toks for batch, res in zip(batches, results) for t, toks in zip(batch, res)}
+
+        return wait
 
 
 def presegment(texts: Iterable[str], processes: int = 2, chunk: int = 200) -> dict[str, Packed]:
@@ -370,8 +398,7 @@ class PolicyTokenizer(Tokenizer):
         mode: str = "",
         **kwargs: object,
     ) -> Iterator[Token]:
-        table = getattr(_precomputed, "table", None)
-        packed = table.get(value) if table and mode != "query" else None
+        packed = getattr(value, "packed", None) if mode != "query" else None
         if packed is not None:
             segs = unpack(packed)
         else:

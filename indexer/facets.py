@@ -2,8 +2,8 @@
 
 Whoosh's ``groupedby`` counts only within one query and cannot exclude a facet's own selection,
 so counting is done here with plain sets of document numbers: per index generation we build
-``value -> {docnums}`` once for every facet (from sortable columns for single-valued fields and
-from postings for multi-valued keywords), then each search intersects them with its match set.
+``value -> {docnums}`` once for every facet (from document-level values for single-valued fields
+and from postings for multi-valued keywords), then each search intersects them with its match set.
 
 Multi-select semantics (as in openparliament/Solr tag-exclude): several values of one facet are
 ORed, different facets are ANDed, and a facet's counts apply every *other* facet's selection
@@ -11,7 +11,7 @@ but not its own, so the user sees what ticking another value would add.
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from whoosh.reading import IndexReader
@@ -29,8 +29,15 @@ FACET_LIMIT = 100  # values returned per facet (selected values are always inclu
 Tables = dict[str, dict[Any, set[int]]]
 
 
-def build_tables(reader: IndexReader, paragraphs: set[int]) -> Tables:
-    """``{facet: {value: docnums}}`` restricted to paragraph records."""
+def build_tables(reader: IndexReader, paragraphs: set[int],
+                 doc_values: Iterable[tuple[Mapping[str, Any], set[int]]]) -> Tables:
+    """``{facet: {value: docnums}}`` restricted to paragraph records.
+
+    Multi-valued facets come from the postings of their keyword field; single-valued ones are
+    document-level values, so ``doc_values`` gives each document's ``{field: value}`` with the
+    docnums of its paragraphs (one set union per document instead of a column read per record).
+    """
+    doc_values = list(doc_values)
     tables: Tables = {}
     for facet, (fieldname, multi) in FACETS.items():
         table: dict[Any, set[int]] = {}
@@ -39,12 +46,11 @@ def build_tables(reader: IndexReader, paragraphs: set[int]) -> Tables:
                 docs = set(reader.postings(fieldname, term).all_ids()) & paragraphs
                 if docs:
                     table[term.decode("utf-8")] = docs
-        elif paragraphs:  # an empty index has no column readers
-            column = reader.column_reader(fieldname)
-            for docnum in paragraphs:
-                value = column[docnum]
-                if value not in (None, "", b"", 0):
-                    table.setdefault(value, set()).add(docnum)
+        else:
+            for values, docs in doc_values:
+                value = values.get(fieldname)
+                if value not in (None, "", 0) and docs:
+                    table.setdefault(value, set()).update(docs)
         tables[facet] = table
     return tables
 

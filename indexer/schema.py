@@ -3,55 +3,63 @@
 One Whoosh document per paragraph (``rtype="p"``), plus one record per source document
 (``rtype="d"``) holding the whole ``Document`` as compressed JSON, so the index folder alone can
 render any document and the two are replaced in the same commit.
+
+Stored values are the bulk of an index (format 2 stored every document-level value again in
+each paragraph record: 7.6× the text size). Now a paragraph record stores only what differs per
+paragraph, as one compact tuple (``PARA_STORED``); document-level values (title, kind, date,
+meeting, doc_number, topics, citation label) are stored once, on the document record
+(``doc_info``), and joined to hits through a per-generation table (``store.IndexStore``). The
+paragraph records still *index* the document-level values, so queries and filters are
+unchanged. No field is a sortable column: facets and date sorting read the document table.
 """
 from __future__ import annotations
 
 import json
 import zlib
+from dataclasses import asdict
 from typing import Any
 
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from indexer.analysis import policy_analyzer
-from indexer.models import Document, Paragraph
+from indexer.citation import citation_label
+from indexer.models import Document, Meeting, Paragraph
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 
 PARA, DOC = "p", "d"
-# Every record gets a value for every sortable column: Whoosh 2.7.4 writes a column only up
-# to the last document that has a value, and reading past its end raises IndexError.
-SORTABLE_DEFAULTS: dict[str, Any] = {"kind": "", "meeting": "", "date": "", "year": 0}
 # BM25F weight of a paragraph by its role: titles, headings and decisions carry the meaning.
 ROLE_BOOST = {"title": 2.0, "heading": 1.5, "decision": 1.4, "lead": 1.2}
 TITLE_FIELD_BOOST = 1.5
+# Layout of the stored tuple of a paragraph record (trailing Nones are dropped). ``topics`` is
+# set only when the paragraph's own topics differ from the document's, ``citation`` only when
+# it is not the one ``citation_label`` derives.
+PARA_STORED = ("para_id", "text", "item", "label", "page", "departments", "topics", "citation")
+# Document-level values kept on the document record for hits, facets and sorting.
+DOC_INFO = ("doc_id", "kind", "title", "date", "doc_number", "topics", "meeting")
 
 
 def build_schema() -> Schema:
-    """Facet fields are sortable ID/KEYWORD/NUMERIC columns so counts and sorts are cheap."""
+    """Searchable fields are indexed only; the stored ones are the paragraph tuple and the
+    document record's sha1, info and payload."""
     analyzer = policy_analyzer()
     return Schema(
-        key=ID(stored=True, unique=True),  # "<doc_id>#<para_id>" or "<doc_id>" for the doc record
-        rtype=ID(stored=True),
-        doc_id=ID(stored=True),
-        para_id=STORED(),
+        key=ID(unique=True),  # doc_id, on the document record only: finds it for sha1 checks
+        rtype=ID(),
+        doc_id=ID(stored=True),  # stored on the document record only
         sha1=STORED(),
-        kind=ID(stored=True, sortable=True),
-        title=TEXT(analyzer=analyzer, stored=True, field_boost=TITLE_FIELD_BOOST),
-        meeting=ID(stored=True, sortable=True),  # label, e.g. 苏州市政府第120次常务会议
-        meeting_no=NUMERIC(stored=True),
-        item=STORED(),
-        label=STORED(),  # structural path of the paragraph, e.g. 二（一）
-        date=ID(stored=True, sortable=True),  # ISO; sorts newest/oldest
-        year=NUMERIC(stored=True, sortable=True),
-        departments=KEYWORD(stored=True, commas=True),
-        lead_department=ID(stored=True),
-        topics=KEYWORD(stored=True, commas=True),
-        doc_number=ID(stored=True),
-        references=KEYWORD(stored=True, commas=True),  # canonical 发文字号 cited by the document
-        page=STORED(),
-        citation=STORED(),
-        role=ID(stored=True),
-        text=TEXT(analyzer=analyzer, stored=True),
+        kind=ID(),
+        title=TEXT(analyzer=analyzer, field_boost=TITLE_FIELD_BOOST),
+        meeting=ID(),  # label, e.g. 苏州市政府第120次常务会议
+        meeting_no=NUMERIC(),
+        year=NUMERIC(),
+        departments=KEYWORD(commas=True),
+        topics=KEYWORD(commas=True),
+        doc_number=ID(),
+        references=KEYWORD(commas=True),  # canonical 发文字号 cited by the document
+        text=TEXT(analyzer=analyzer),
+        para=STORED(),  # tuple laid out as PARA_STORED
+        info=STORED(),  # doc_info(doc), on the document record
         payload=STORED(),
     )
 
@@ -68,65 +76,106 @@ def meeting_label(doc: Document) -> str | None:
     return f"{body}{name}（{m.date or doc.date or '日期不详'}）"
 
 
-def _keywords(values: list[str]) -> str:
+def keywords(values: list[str]) -> str:
+    """Comma-joined values for a KEYWORD field (a comma inside a value becomes full-width)."""
     return ",".join(dict.fromkeys(v.replace(",", "，") for v in values if v))
 
 
-def paragraph_record(doc: Document, para: Paragraph) -> dict[str, Any]:
-    """Fields of one paragraph record (plus ``_boost`` by role)."""
+def references_of(doc: Document) -> str:
+    """Keyword string of the 发文字号 the document cites (indexed on each of its paragraphs)."""
+    return keywords(doc.cited_numbers + [r.doc_number for r in doc.references if r.doc_number])
+
+
+def paragraph_record(doc: Document, para: Paragraph, references: str | None = None) -> dict[str, Any]:
+    """Fields of one paragraph record (plus ``_boost`` by role).
+
+    ``references`` is the document's keyword string, passed in by callers that index many
+    paragraphs of one document so it is built once.
+    """
+    own_topics = keywords(para.topics)
+    stored = [
+        para.para_id,
+        para.text,
+        para.item,
+        para.label,
+        para.page,
+        keywords(para.departments) or None,
+        own_topics if para.topics and own_topics != keywords(doc.topics) else None,
+        para.citation if para.citation != citation_label(doc, para) else None,
+    ]
+    while stored[-1] is None:
+        stored.pop()
     rec: dict[str, Any] = {
-        "key": f"{doc.doc_id}#{para.para_id}",
         "rtype": PARA,
         "doc_id": doc.doc_id,
-        "para_id": para.para_id,
         "kind": doc.kind,
         "title": doc.title,
-        "item": para.item,
-        "label": para.label,
-        "departments": _keywords(para.departments),
-        "lead_department": para.lead_department,
-        "topics": _keywords(para.topics or doc.topics),
-        "references": _keywords(doc.cited_numbers + [r.doc_number for r in doc.references if r.doc_number]),
-        "page": para.page,
-        "citation": para.citation,
-        "role": para.role,
+        "meeting": meeting_label(doc),
+        "meeting_no": doc.meeting.number if doc.meeting else None,
+        "year": doc.year,
+        "departments": keywords(para.departments),
+        "topics": own_topics or keywords(doc.topics),
+        "doc_number": doc.doc_number,
+        "references": references_of(doc) if references is None else references,
         "text": para.text,
+        "para": tuple(stored),
         "_boost": ROLE_BOOST.get(para.role, 1.0),
     }
-    return _clean({**rec, **_doc_fields(doc)})
+    return _clean(rec)
 
 
 def document_record(doc: Document) -> dict[str, Any]:
-    """The whole-document record: metadata for filters/stats and the compressed JSON payload."""
-    rec: dict[str, Any] = {
+    """The whole-document record: sha1, the info hits need, and the compressed JSON payload."""
+    return _clean({
         "key": doc.doc_id,
         "rtype": DOC,
         "doc_id": doc.doc_id,
         "sha1": doc.sha1,
-        "kind": doc.kind,
-        "departments": _keywords(doc.departments),
-        "topics": _keywords(doc.topics),
+        "info": doc_info(doc),
         "payload": encode_document(doc),
-    }
-    return _clean({**rec, **_doc_fields(doc)})
+    })
 
 
 def _clean(rec: dict[str, Any]) -> dict[str, Any]:
-    """Drop empty optional fields; sortable columns get their default instead."""
-    out = {k: v for k, v in rec.items() if v not in (None, "")}
-    for k, default in SORTABLE_DEFAULTS.items():
-        if out.get(k) in (None, ""):
-            out[k] = default
-    return out
+    """Drop empty optional fields (Whoosh would index an empty term)."""
+    return {k: v for k, v in rec.items() if v not in (None, "")}
 
 
-def _doc_fields(doc: Document) -> dict[str, Any]:
+def doc_info(doc: Document) -> dict[str, Any]:
+    """The document-level values hits show, as plain data (no empty values)."""
+    info = {name: getattr(doc, name) for name in DOC_INFO}
+    info["meeting"] = asdict(doc.meeting) if doc.meeting else None
+    return {k: v for k, v in info.items() if v not in (None, "", [])}
+
+
+def info_document(info: dict[str, Any]) -> Document:
+    """A ``Document`` with only the ``doc_info`` values: enough for labels and citations."""
+    meeting = info.get("meeting")
+    return Document(**{**info, "meeting": Meeting(**meeting) if meeting else None})
+
+
+def hit_fields(doc: Document, stored: tuple[Any, ...]) -> dict[str, Any]:
+    """The flat field dict of one paragraph hit, from its document and its stored tuple.
+
+    ``doc`` is an ``info_document``; the keys are those format 2 stored per paragraph.
+    """
+    para = dict(zip(PARA_STORED, stored))
+    label_para = Paragraph(para["para_id"], "", page=para.get("page"), label=para.get("label"))
     return {
-        "meeting": meeting_label(doc),
-        "meeting_no": doc.meeting.number if doc.meeting else None,
+        "doc_id": doc.doc_id,
+        "para_id": para["para_id"],
+        "title": doc.title,
+        "kind": doc.kind,
         "date": doc.date,
-        "year": doc.year,
+        "meeting": meeting_label(doc),
+        "item": para.get("item"),
+        "label": para.get("label"),
+        "departments": para.get("departments"),
+        "topics": para.get("topics") or keywords(doc.topics),
         "doc_number": doc.doc_number,
+        "page": para.get("page"),
+        "text": para["text"],
+        "citation": para["citation"] if para.get("citation") is not None else citation_label(doc, label_para),
     }
 
 

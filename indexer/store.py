@@ -8,33 +8,41 @@ from __future__ import annotations
 
 import json
 import logging
+import multiprocessing
 import os
+import queue
 import shutil
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from whoosh import index as windex
-from whoosh.index import LockError
+from whoosh.compat import pickle
+from whoosh.multiproc import MpWriter, SubWriterTask
 from whoosh.query import Term
 from whoosh.searching import Searcher
+from whoosh.util.filelock import try_for
 from whoosh.writing import SegmentWriter
 
 from indexer import analysis, facets
 from indexer.errors import IndexLockedError, IndexMissingError, PolicySearchError, RebuildRequiredError
 from indexer.models import Document
-from indexer.schema import DOC, FORMAT_VERSION, PARA, build_schema, decode_document, document_record, paragraph_record
+from indexer.schema import (DOC, FORMAT_VERSION, PARA, build_schema, decode_document, document_record, hit_fields,
+                            info_document, meeting_label, paragraph_record, references_of)
 
 log = logging.getLogger(__name__)
 
 META_FILE = "policysearch.json"
 # Documents are pre-segmented and added in batches of about this many characters (bounded
 # memory for a whole-corpus ingest; big enough that worker round trips are cheap).
-BATCH_CHARS = 1_000_000
+BATCH_CHARS = 300_000
+# Posting buffer of each Whoosh writer process before it spills a sorted run to disk.
+WRITER_MB = 256
 
 
 @dataclass
@@ -44,6 +52,94 @@ class WriteReport:
     unchanged: int = 0
     doc_ids: list[str] = field(default_factory=list)  # added or replaced, in input order
     timings: dict[str, float] = field(default_factory=dict)  # seconds per stage
+
+
+class _SubWriter(SubWriterTask):
+    def run(self) -> None:
+        analysis.die_with_parent()
+        super().run()
+
+
+class ParallelWriter(MpWriter):
+    """Whoosh's multi-process writer (each sub-writer indexes whole batches of records into its
+    own segment), made deterministic and interruptible.
+
+    Whoosh's ``MpWriter`` hands batches to whichever sub-writer is free and commits the
+    segments in the order they finish, so document numbers (the tie order of ranking and date
+    sorting) changed from run to run; its ``cancel`` only flags the parent's copy of each task,
+    leaving the children blocked. Here batch *i* goes to sub-writer *i mod procs* through its
+    own queue, segments are committed in sub-writer order, and ``cancel`` terminates the
+    children. Callers group each document's records (``start_group``) so a document never spans
+    two segments.
+    """
+
+    def __init__(self, ix: windex.Index, procs: int, **kwargs: Any):
+        super().__init__(ix, procs=procs, multisegment=True, **kwargs)
+        self._batches = 0
+
+    def _new_task(self) -> SubWriterTask:
+        ctx = multiprocessing.get_context("fork")
+        task = _SubWriter(self.storage, self.indexname, ctx.Queue(4), ctx.Queue(), self.subargs, True)
+        task.daemon = True
+        self.tasks.append(task)
+        task.start()
+        return task
+
+    def end_group(self) -> None:
+        super().end_group()  # Whoosh only hands out a full batch on add_document, outside groups
+        if not self._grouping and len(self.docbuffer) >= self.batchsize:
+            self._enqueue()
+
+    def _enqueue(self) -> None:
+        filename = f"{self._batches}.doclist"
+        with self.temp_storage().create_file(filename).raw_file() as f:
+            for item in self.docbuffer:
+                pickle.dump(item, f, 2)
+        if len(self.tasks) < self.procs:
+            self._new_task()
+        self.tasks[self._batches % self.procs].jobqueue.put((filename, len(self.docbuffer)))
+        self._batches += 1
+        self.docbuffer = []
+
+    def _commit(self, mergetype: Any, optimize: bool, merge: bool) -> None:
+        if self.docbuffer:
+            self._enqueue()
+        for task in self.tasks:
+            task.jobqueue.put(None)
+        finalsegments = self._merge_segments(mergetype, optimize, merge)
+        results = [self._result(task) for task in self.tasks]  # read before join: no pipe deadlock
+        for task in self.tasks:
+            task.join()
+        finalsegments += [segment for _, _, segment in results]
+        if self._added:
+            finalsegments.append(self._finalize_segment())
+        else:
+            self._close_segment()
+        self._commit_toc(finalsegments)
+        self._finish()
+
+    @staticmethod
+    def _result(task: SubWriterTask) -> Any:
+        while True:
+            try:
+                return task.resultqueue.get(timeout=1)
+            except queue.Empty:
+                if not task.is_alive():
+                    try:
+                        return task.resultqueue.get(timeout=1)
+                    except queue.Empty:
+                        raise PolicySearchError(f"an index sub-writer failed (exit code {task.exitcode})") from None
+
+    def cancel(self) -> None:
+        for task in self.tasks:
+            task.terminate()
+            task.join()
+        SegmentWriter.cancel(self)
+
+
+def _date_key(date: str | None) -> int:
+    """ISO date (or a prefix of one) as yyyymmdd, 0 when unknown."""
+    return int("".join(filter(str.isdigit, date or ""))[:8].ljust(8, "0") or 0)
 
 
 def _has_index(path: Path) -> bool:
@@ -133,18 +229,46 @@ class IndexStore:
     # --- writing ----------------------------------------------------------------------------
 
     @contextmanager
-    def _writer(self, lock_timeout: float) -> Iterator[SegmentWriter]:
+    def _writer(self, lock_timeout: float, procs: int = 1) -> Iterator[SegmentWriter]:
+        """The index writer; ``procs > 1`` gives a ``ParallelWriter`` with that many sub-writers.
+
+        The write lock is taken here, not by Whoosh: its writers create files right after locking,
+        and when that fails (disk full) nothing would release the lock. I/O errors become a
+        readable ``PolicySearchError``; they never touch the last commit.
+        """
         if self.readonly:
             raise PolicySearchError(f"index {self.path} was opened read-only")
+        lock = self.ix.lock("WRITELOCK")
+        if not try_for(lock.acquire, timeout=lock_timeout, delay=0.1):
+            raise IndexLockedError(str(self.path), lock_timeout)
         try:
-            writer = self.ix.writer(timeout=lock_timeout, limitmb=256)
-        except LockError:
-            raise IndexLockedError(str(self.path), lock_timeout) from None
-        try:
-            yield writer
-        except BaseException:
-            writer.cancel()
-            raise
+            try:
+                self._remove_orphan_tocs()
+                if procs > 1:
+                    writer = ParallelWriter(self.ix, procs, _lk=False, limitmb=WRITER_MB,
+                                            subargs={"limitmb": WRITER_MB})
+                else:
+                    writer = SegmentWriter(self.ix, _lk=False, limitmb=WRITER_MB)
+            except BaseException:
+                lock.release()
+                raise
+            writer.writelock = lock  # released by commit() and cancel()
+            try:
+                yield writer
+            except BaseException:
+                writer.cancel()
+                raise
+        except OSError as exc:
+            where = f" ({exc.filename})" if exc.filename else ""
+            raise PolicySearchError(
+                f"could not update index {self.path}: {exc.strerror or exc}{where}; the last commit is unchanged"
+            ) from exc
+
+    def _remove_orphan_tocs(self) -> None:
+        """Delete temporary TOCs of commits killed before their rename (Whoosh's own cleanup only
+        knows live TOC and segment names). Only the lock holder writes TOCs, so all are stale."""
+        for stale in self.path.glob(f"_{self.ix.indexname}_*.toc.*"):
+            stale.unlink(missing_ok=True)
 
     def write(self, docs: Iterable[Document], lock_timeout: float = 30.0, workers: int | None = None) -> WriteReport:
         """Add or replace documents in one commit; documents with an unchanged ``sha1`` are skipped.
@@ -152,16 +276,19 @@ class IndexStore:
         A changed document has all its records deleted and re-added, so no stale paragraph
         survives. A doc_id repeated within one call keeps its first occurrence. ``docs`` is
         consumed as a stream in batches of ~``BATCH_CHARS`` characters, each pre-segmented by
-        ``workers`` processes (default: the CPU count, at most 4); nothing is visible to
-        searchers until the single commit at the end. ``timings`` has seconds spent in the
-        caller's iterator (``read``), jieba (``segment``), Whoosh (``index``) and ``commit``.
+        ``workers`` processes (default: the CPU count, at most 4) while the previous batch is
+        indexed; with ``workers > 1`` Whoosh indexing also runs in that many sub-writers
+        (``ParallelWriter``). Nothing is visible to searchers until the single commit at the
+        end. ``timings`` has seconds spent in the caller's iterator (``read``), waiting for
+        jieba (``segment``), handing records to Whoosh (``index``) and ``commit``.
         """
         report = WriteReport()
         timings = dict.fromkeys(("read", "segment", "index", "commit"), 0.0)
         workers = workers if workers is not None else min(os.cpu_count() or 1, 4)
         batch: list[Document] = []
         size = 0
-        with analysis.Presegmenter(workers) as pre, self._writer(lock_timeout) as w, w.searcher() as s:
+        pending: tuple[list[Document], Callable[[], dict[str, analysis.Packed]]] | None = None
+        with analysis.Presegmenter(workers) as pre, self._writer(lock_timeout, workers) as w, w.searcher() as s:
             seen: set[str] = set()
             it = iter(docs)
             while True:
@@ -174,10 +301,15 @@ class IndexStore:
                     batch.append(doc)
                     size += len(doc.title) + sum(len(p.text) for p in doc.paragraphs)
                 if batch and (doc is None or size >= BATCH_CHARS):
-                    self._add_batch(w, batch, pre, timings)
+                    tokens = pre.submit(t for d in batch for t in (d.title, *(p.text for p in d.paragraphs)))
+                    if pending is not None:
+                        self._add_batch(w, *pending, timings)
+                    pending = (batch, tokens)
                     report.doc_ids += [d.doc_id for d in batch]
                     batch, size = [], 0
                 if doc is None:
+                    if pending is not None:
+                        self._add_batch(w, *pending, timings)
                     break
             if not report.doc_ids:
                 w.cancel()
@@ -209,16 +341,25 @@ class IndexStore:
         return True
 
     @staticmethod
-    def _add_batch(w: SegmentWriter, batch: list[Document], pre: analysis.Presegmenter,
+    def _add_batch(w: SegmentWriter, batch: list[Document], tokens: Callable[[], dict[str, analysis.Packed]],
                    timings: dict[str, float]) -> None:
+        """Index one batch once its tokens are ready (``segment`` is the time spent waiting)."""
         t0 = time.perf_counter()
-        table = pre.table(t for d in batch for t in (d.title, *(p.text for p in d.paragraphs)))
+        table = tokens()
         t1 = time.perf_counter()
-        with analysis.precomputed_tokens(table):
-            for doc in batch:
-                for para in doc.paragraphs:
-                    w.add_document(**paragraph_record(doc, para))
-                w.add_document(**document_record(doc))
+        for doc in batch:
+            refs = references_of(doc)
+            title = analysis.Presegmented(doc.title, table[doc.title]) if doc.title else doc.title
+            w.start_group()  # a parallel writer keeps the group in one segment, in order
+            for para in doc.paragraphs:
+                rec = paragraph_record(doc, para, refs)
+                if title:
+                    rec["title"] = title
+                if para.text:
+                    rec["text"] = analysis.Presegmented(para.text, table[para.text])
+                w.add_document(**rec)
+            w.add_document(**document_record(doc))
+            w.end_group()
         timings["segment"] += t1 - t0
         timings["index"] += time.perf_counter() - t1
 
@@ -266,12 +407,13 @@ class IndexStore:
 
     def get_document(self, doc_id: str) -> Document | None:
         fields = self.searcher().document(key=doc_id)
-        if fields is None or fields.get("rtype") != DOC:
+        if fields is None or "payload" not in fields:
             return None
         return decode_document(fields["payload"])
 
     def iter_documents(self) -> Iterator[Document]:
-        """Every stored ``Document`` of the current generation, in indexing order."""
+        """Every stored ``Document`` of the current generation, in index order (indexing order for
+        a single-process write; sub-writer by sub-writer for a parallel one)."""
         s = self.searcher()
         for docnum in sorted(s.docs_for_query(Term("rtype", DOC))):
             yield decode_document(s.stored_fields(docnum)["payload"])
@@ -288,29 +430,56 @@ class IndexStore:
         """Date as yyyymmdd (0 when unknown) by docnum, for date sorting without a collector."""
         return self._derived(searcher)["date_keys"]
 
+    def hit_fields(self, searcher: Searcher, docnum: int) -> dict[str, Any]:
+        """Flat fields of one paragraph hit: its stored tuple joined with its document's info."""
+        derived = self._derived(searcher)
+        doc = derived["docs"][derived["owner"][docnum]]
+        return hit_fields(doc, searcher.stored_fields(docnum)["para"])
+
     def _derived(self, searcher: Searcher) -> dict[str, Any]:
+        """Per-generation tables: document infos, paragraph -> document, facets, date keys.
+
+        Built from the (few) document records and the ``doc_id`` postings, so paragraph records
+        need not repeat document-level values.
+        """
         cache = self.generation_cache(searcher)
         with self._cache_lock:
             if "facets" not in cache:
                 reader = searcher.reader()
                 paragraphs = set(searcher.docs_for_query(Term("rtype", PARA)))
-                cache["paragraphs"] = paragraphs
-                cache["facets"] = facets.build_tables(reader, paragraphs)
-                dates = reader.column_reader("date") if paragraphs else []
-                cache["date_keys"] = [int("".join(filter(str.isdigit, d))[:8].ljust(8, "0") or 0) for d in dates]
+                docs = {}
+                for docnum in searcher.docs_for_query(Term("rtype", DOC)):
+                    doc = info_document(searcher.stored_fields(docnum)["info"])
+                    docs[doc.doc_id] = doc
+                owner: list[str | None] = [None] * reader.doc_count_all()
+                members: dict[str, set[int]] = {}
+                for term in reader.lexicon("doc_id"):
+                    doc_id = term.decode("utf-8")
+                    nums = set(reader.postings("doc_id", term).all_ids()) & paragraphs
+                    members[doc_id] = nums
+                    for n in nums:
+                        owner[n] = doc_id
+                values = [({"year": d.year, "kind": d.kind, "meeting": meeting_label(d)}, members.get(i, set()))
+                          for i, d in docs.items()]
+                days = {i: _date_key(d.date) for i, d in docs.items()}
+                cache.update(
+                    paragraphs=paragraphs,
+                    docs=docs,
+                    owner=owner,
+                    facets=facets.build_tables(reader, paragraphs, values),
+                    date_keys=[days.get(i, 0) for i in owner],
+                )
             return cache
 
     def stats(self) -> dict[str, Any]:
         """documents, paragraphs, departments (distinct), years (sorted), kinds {kind: documents},
         size_bytes, format and dictionary versions."""
         s = self.searcher()
-        doc_set = set(s.docs_for_query(Term("rtype", DOC)))
-        kinds = {}
-        for kind in {s.stored_fields(n).get("kind", "") for n in doc_set}:
-            kinds[kind] = len(doc_set & set(s.docs_for_query(Term("kind", kind))))
+        docs = self._derived(s)["docs"]
+        kinds = Counter(d.kind for d in docs.values())
         tables = self.facet_tables(s)
         return {
-            "documents": len(doc_set),
+            "documents": len(docs),
             "paragraphs": len(self.paragraph_docnums(s)),
             "departments": len(tables["department"]),
             "years": sorted(tables["year"]),

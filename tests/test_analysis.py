@@ -1,6 +1,7 @@
 """The jieba tokenizer: positions, offsets, dictionary validation, threads, cache (J1-J5)."""
 from __future__ import annotations
 
+import pickle
 import tempfile
 import threading
 from pathlib import Path
@@ -15,13 +16,13 @@ from indexer.analysis import (
     DictEntry,
     DictionaryError,
     PolicyTokenizer,
+    Presegmented,
     Seg,
     Segmenter,
     dictionary_version,
     get_segmenter,
     pack,
     parse_dictionary,
-    precomputed_tokens,
     presegment,
     unpack,
 )
@@ -192,6 +193,7 @@ def test_presegmented_tokens_are_used_and_equal_serial_output():
     assert set(table) == set(SENTENCES)
     assert all(unpack(table[t]) == get_segmenter().segment(t) for t in SENTENCES)
     assert unpack(pack([])) == []
-    with precomputed_tokens({"任意文本": pack([Seg("预算", 0, 0, 2)])}):
-        assert _whoosh_tokens("任意文本") == [("预算", 0, 0, 2)]
+    value = Presegmented("任意文本", pack([Seg("预算", 0, 0, 2)]))
+    assert _whoosh_tokens(value) == [("预算", 0, 0, 2)]
+    assert _whoosh_tokens(pickle.loads(pickle.dumps(value))) == [("预算", 0, 0, 2)]  # travels to sub-writers
     assert _whoosh_tokens("任意文本") != [("预算", 0, 0, 2)]

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import multiprocessing
 import threading
 import time
 from dataclasses import replace
@@ -9,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from indexer import store as store_module
 from indexer.errors import IndexLockedError, IndexMissingError, RebuildRequiredError
 from indexer.models import Paragraph
 from indexer.query import SearchParams, search
@@ -83,6 +85,101 @@ def test_get_document_round_trips_the_whole_record(store: IndexStore):
 
 def test_iter_documents(store: IndexStore):
     assert list(store.iter_documents()) == fixture_docs()
+
+
+def test_paragraph_records_store_only_their_own_values(store: IndexStore):
+    s = store.searcher()
+    paragraphs = sorted(store.paragraph_docnums(s))
+    assert {key for n in paragraphs for key in s.stored_fields(n)} == {"doc_id", "para"}
+    # the third paragraph of the seed minutes: its own label, page and departments, the
+    # document's title, date and meeting, its citation derived from them
+    fields = store.hit_fields(s, paragraphs[2])
+    assert fields == {
+        "doc_id": "suzhou-gov-exec-120", "para_id": "p3", "title": "苏州市政府第120次常务会议纪要",
+        "kind": "minutes", "date": "2020-12-07", "meeting": "苏州市政府第120次常务会议", "item": "一",
+        "label": "一（一）", "departments": "苏州市应急管理局", "topics": "市场监管、安全生产监管",
+        "doc_number": None, "page": 3,
+        "text": "（一）会议传达学习了全国煤矿安全生产工作紧急视频会议和省会议精神。原则同意市应急局关于我市岁末年初安全生产工作的汇报。",
+        "citation": "苏州市政府第120次常务会议纪要 一（一） 第3页",
+    }
+
+
+def test_hit_fields_reproduce_every_paragraph(store: IndexStore):
+    """Joined hit fields equal what the Document says, for every paragraph of the fixtures."""
+    s = store.searcher()
+    docs = {d.doc_id: d for d in fixture_docs()}
+    got = []
+    for n in sorted(store.paragraph_docnums(s)):
+        f = store.hit_fields(s, n)
+        doc = docs[f["doc_id"]]
+        para = next(p for p in doc.paragraphs if p.para_id == f["para_id"])
+        got.append((f["title"], f["kind"], f["date"], f["text"], f["page"], f["label"], f["item"],
+                    f["citation"], f["topics"], f["departments"]))
+        assert got[-1] == (doc.title, doc.kind, doc.date, para.text, para.page, para.label, para.item,
+                           para.citation, ",".join(para.topics or doc.topics), ",".join(para.departments) or None)
+    assert len(got) == 29
+
+
+def test_a_hand_written_citation_is_kept(tmp_path: Path):
+    s = IndexStore.create_or_open(tmp_path / "index")
+    doc = employment_policy()
+    own = replace(doc.paragraphs[0], citation="就业意见 开头")
+    s.write([changed(doc, paragraphs=[own, replace(doc.paragraphs[1], citation="")])])
+    hits = search(s, SearchParams(departments=[], sort="oldest"))["hits"]
+    assert [h["citation"] for h in hits] == ["就业意见 开头", ""]
+    s.close()
+
+
+def _copies(n: int) -> list:
+    return [replace(d, doc_id=f"{d.doc_id}-{i}") for i in range(n) for d in fixture_docs()]
+
+
+def _paragraph_order(s: IndexStore) -> list[tuple[str, str]]:
+    searcher = s.searcher()
+    return [(f["doc_id"], f["para_id"]) for f in
+            (s.hit_fields(searcher, n) for n in sorted(s.paragraph_docnums(searcher)))]
+
+
+def test_parallel_writer_is_deterministic_and_keeps_documents_whole(tmp_path: Path, monkeypatch):
+    monkeypatch.setattr(store_module, "BATCH_CHARS", 2000)  # many pipelined batches
+    docs = _copies(12)  # 12 x 35 records: several batches for each of the two sub-writers
+    builds = []
+    for name, workers in (("a", 2), ("b", 2), ("serial", 1)):
+        s = IndexStore.create_or_open(tmp_path / name)
+        assert s.write(docs, workers=workers).added == 72
+        builds.append(s)
+    assert [len(b.ix._segments()) for b in builds] == [2, 2, 1]
+    orders = [_paragraph_order(b) for b in builds]
+    assert orders[0] == orders[1]
+    assert sorted(orders[0]) == sorted(orders[2]) and len(orders[0]) == 12 * 29
+    # every document's paragraphs are contiguous and in reading order
+    by_doc: dict[str, list[str]] = {}
+    for doc_id, para_id in orders[0]:
+        by_doc.setdefault(doc_id, []).append(para_id)
+    firsts = [orders[0].index((doc_id, ids[0])) for doc_id, ids in by_doc.items()]
+    for (doc_id, ids), first in zip(by_doc.items(), firsts):
+        assert orders[0][first : first + len(ids)] == [(doc_id, p) for p in ids]
+        assert ids == sorted(ids, key=lambda p: int(p[1:]))
+    assert [_total(b, "两客一危") for b in builds] == [12, 12, 12]
+    assert builds[0].stats()["documents"] == 72
+    for b in builds:
+        b.close()
+
+
+def test_a_failed_parallel_write_leaves_no_worker_behind(tmp_path: Path, monkeypatch):
+    monkeypatch.setattr(store_module, "BATCH_CHARS", 2000)  # sub-writers are busy when it fails
+    s = IndexStore.create_or_open(tmp_path / "index")
+
+    def broken():
+        yield from _copies(12)
+        raise ValueError("parser failed")
+
+    with pytest.raises(ValueError, match="parser failed"):
+        s.write(broken(), workers=2, lock_timeout=0.5)
+    assert multiprocessing.active_children() == []
+    assert s.stats()["documents"] == 0
+    assert not [p.name for p in (tmp_path / "index").iterdir() if p.name.endswith(".tmp")]
+    s.close()
 
 
 def test_remove(store: IndexStore):
