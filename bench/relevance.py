@@ -145,13 +145,6 @@ class _Paragraphs:
     def get(self, doc_id: str, para_id: str) -> Paragraph | None:
         return next((p for p in self.of(doc_id) if p.para_id == para_id), None)
 
-    def relevant(self, case: Case) -> list[Paragraph]:
-        """Every indexed paragraph that satisfies the case (empty = the judgement is stale)."""
-        found = []
-        for doc_id in dict.fromkeys(alt["doc_id"] for alt in case.expect):
-            found += [p for p in self.of(doc_id) if any(matches(p, doc_id, alt) for alt in case.expect)]
-        return found
-
 
 def evaluate(store: IndexStore, cases: list[Case]) -> list[Outcome]:
     """Run every case through the real search and record where the first relevant hit lands."""
@@ -171,9 +164,12 @@ def evaluate(store: IndexStore, cases: list[Case]) -> list[Outcome]:
 
 
 def stale_judgements(store: IndexStore, cases: list[Case]) -> list[str]:
-    """Ids of cases whose expected paragraph no longer exists in the index."""
+    """Ids of cases with an expected alternative that no indexed paragraph satisfies any more."""
     paragraphs = _Paragraphs(store)
-    return [c.id for c in cases if not paragraphs.relevant(c)]
+    return [
+        c.id for c in cases
+        if not all(any(matches(p, alt["doc_id"], alt) for p in paragraphs.of(alt["doc_id"])) for alt in c.expect)
+    ]
 
 
 def score(outcomes: list[Outcome]) -> Score:

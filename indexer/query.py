@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from whoosh import query as wq
-from whoosh.collectors import TimeLimit, WrappingCollector
+from whoosh.collectors import TimeLimit, TopCollector, WrappingCollector
 
 from indexer import facets
 from indexer.errors import QueryError
@@ -31,7 +31,7 @@ log = logging.getLogger(__name__)
 SORTS = ("relevance", "newest", "oldest")
 MAX_PER_PAGE = 100
 MAX_WINDOW = 10_000  # page * per_page: deep paging costs a full sort for nothing useful
-TIME_LIMIT = 3.0  # seconds of ranking per search before partial results are returned
+TIME_LIMIT = 3.0  # seconds of matching per search before the ranking is cut short (totals stay exact)
 NOTICE_FALLBACK = "没有同时包含全部检索词的段落，以下为包含任一检索词的结果。(No paragraph contains all the words; showing paragraphs with any of them.)"
 NOTICE_TIMEOUT = "检索超时，结果可能不完整。(The search timed out; results may be incomplete.)"
 
@@ -84,18 +84,17 @@ def _selected(params: SearchParams) -> dict[str, list[Any]]:
     }
 
 
-def _base_docs(searcher: Any, paragraphs: set[int], compiled: Compiled, params: SearchParams) -> set[int]:
-    """Paragraph docnums matching the query and the year range (before facet selections).
+def _scope(tables: facets.Tables, paragraphs: set[int], params: SearchParams) -> set[int]:
+    """Paragraph docnums inside the year range (all paragraphs without one).
 
-    Intersecting with the cached paragraph set is much cheaper than adding ``rtype:p`` to the
-    query: Whoosh would walk that term's whole posting list for every search.
+    Years are document-level values, so the year facet table already holds each year's
+    paragraphs: a union of a few cached sets instead of a ``NumericRange`` walk over the index.
     """
-    docs = paragraphs
-    if compiled.query is not None:
-        docs = docs & set(searcher.docs_for_query(compiled.query))
-    if params.year_from is not None or params.year_to is not None:
-        docs = docs & set(searcher.docs_for_query(wq.NumericRange("year", params.year_from, params.year_to)))
-    return docs
+    if params.year_from is None and params.year_to is None:
+        return paragraphs
+    low = params.year_from if params.year_from is not None else -1
+    high = params.year_to if params.year_to is not None else 10_000
+    return set().union(*(docs for year, docs in tables["year"].items() if low <= year <= high))
 
 
 def _hit(fields: dict[str, Any], score: float | None, compiled: Compiled) -> dict[str, Any]:
@@ -121,47 +120,67 @@ def _hit(fields: dict[str, Any], score: float | None, compiled: Compiled) -> dic
     }
 
 
-class _TimedFilterCollector(WrappingCollector):
-    """Docnum filter *and* time limit in one loop, partial results after the deadline.
+class _MatchCollector(WrappingCollector):
+    """One pass over the query's matches: records every match inside ``scope`` (for the total
+    and the facet counts) and scores only those in ``allow`` (the facet selections applied).
 
-    Whoosh's ``FilterCollector`` and ``TimeLimitCollector`` each bypass the other's
-    ``collect_matches`` when nested, so one guarantee is silently lost. The deadline is checked
-    against the clock per document, like ``TimeLimitCollector(use_alarm=False)`` but without a
-    timer thread per search (SIGALRM would only work in the main thread; the web server
-    searches from worker threads).
+    Walking the matcher once replaces a ``docs_for_query`` pass plus a ranking pass, which
+    halves the cost of the queries that dominate the tail (common words, phrase checks of
+    compound covers). Block-quality skipping and matcher replacement are not used, since both
+    skip matches the total must count. The deadline is checked against the clock per document,
+    like ``TimeLimitCollector(use_alarm=False)`` but without a timer thread (SIGALRM would only
+    work in the main thread; the web server searches from worker threads).
     """
 
-    def __init__(self, child: Any, allow: set[int], timelimit: float):
+    def __init__(self, child: Any, scope: set[int], allow: set[int], deadline: float):
         super().__init__(child)
+        self.scope = scope
         self.allow = allow
-        self.timelimit = timelimit
-        self.deadline = 0.0
-
-    def prepare(self, top_searcher: Any, q: Any, context: Any) -> None:
-        self.child.prepare(top_searcher, q, context)
-        self.deadline = time.monotonic() + self.timelimit
+        self.deadline = deadline
+        self.matched: set[int] = set()
 
     def collect_matches(self) -> None:
-        child, allow, deadline = self.child, self.allow, self.deadline
-        for sub_docnum in child.matches():
-            if self.offset + sub_docnum in allow:
-                child.collect(sub_docnum)
-            if time.monotonic() >= deadline:
+        child, matcher, offset = self.child, self.child.matcher, self.offset
+        scope, allow, matched, deadline = self.scope, self.allow, self.matched, self.deadline
+        clock = time.monotonic
+        while matcher.is_active():
+            sub_docnum = matcher.id()
+            docnum = offset + sub_docnum
+            if docnum in scope:
+                matched.add(docnum)
+                if docnum in allow:
+                    child.collect(sub_docnum)
+            matcher.next()
+            if clock() >= deadline:
                 raise TimeLimit
 
 
-def _rank(searcher: Any, query: wq.Query, matched: set[int], limit: int,
-          notices: list[str]) -> list[tuple[int, float]]:
-    """Top ``limit`` (docnum, BM25F score) among ``matched``; partial after ``TIME_LIMIT``."""
-    if not matched:  # an empty filter set would mean "no filter" to Whoosh
-        return []
-    timed = _TimedFilterCollector(searcher.collector(limit=limit), matched, TIME_LIMIT)
+def _match(searcher: Any, query: wq.Query | None, scope: set[int], selections: dict[str, set[int]],
+           limit: int, deadline: float, scored: bool, notices: list[str]) -> tuple[set[int], list[tuple[int, float]]]:
+    """``(base, ranked)``: docnums of ``scope`` matching ``query`` (before facet selections) and,
+    when ``scored``, the top ``limit`` (docnum, BM25F score) among those the selections allow.
+
+    After the deadline the ranking is partial (with a notice) but the match set is completed
+    without scoring, so totals and facet counts stay exact. Unscored (date-sorted) searches take
+    Whoosh's ``all_ids`` fast path instead of stepping the matcher.
+    """
+    if query is None:
+        return scope, []
+    if not scored:
+        return scope & set(searcher.docs_for_query(query)), []
+    collector = _MatchCollector(TopCollector(limit=limit, usequality=False, replace=0), scope,
+                                facets.apply_selections(scope, selections), deadline)
     try:
-        searcher.search_with_collector(query, timed)
+        searcher.search_with_collector(query, collector)
     except TimeLimit:
         notices.append(NOTICE_TIMEOUT)
         log.warning("search timed out after %.1f s: %r", TIME_LIMIT, query)
-    results = timed.results()
+        return scope & set(searcher.docs_for_query(query)), _top(collector)
+    return collector.matched, _top(collector)
+
+
+def _top(collector: _MatchCollector) -> list[tuple[int, float]]:
+    results = collector.results()
     return [(results.docnum(i), results.score(i)) for i in range(len(results.top_n))]
 
 
@@ -191,25 +210,27 @@ def search(store: Any, params: SearchParams) -> dict[str, Any]:
 
     fallback = None
     notices: list[str] = []
-    base = _base_docs(searcher, paragraphs, compiled, params)
-    if not facets.apply_selections(base, selections) and compiled.positive_terms > 1:
-        or_compiled = compile_query(tree, mode="or")
-        or_base = _base_docs(searcher, paragraphs, or_compiled, params)
-        if facets.apply_selections(or_base, selections):
-            compiled, base, fallback = or_compiled, or_base, "or"
-            notices.append(NOTICE_FALLBACK)
-    matched = facets.apply_selections(base, selections)
-
     sort = params.sort
     if sort == "relevance" and compiled.positive_terms == 0:
         sort = "newest"  # browsing by filters only: every hit scores the same
+    scope = _scope(tables, paragraphs, params)
+    limit = params.page * params.per_page
+    deadline = time.monotonic() + TIME_LIMIT
+    base, ranked = _match(searcher, compiled.query, scope, selections, limit, deadline, sort == "relevance", notices)
+    if not facets.apply_selections(base, selections) and compiled.positive_terms > 1:
+        or_compiled = compile_query(tree, mode="or")
+        or_notices: list[str] = []
+        or_base, or_ranked = _match(searcher, or_compiled.query, scope, selections, limit, deadline,
+                                    sort == "relevance", or_notices)
+        if facets.apply_selections(or_base, selections):
+            compiled, base, ranked, fallback = or_compiled, or_base, or_ranked, "or"
+            notices = [NOTICE_FALLBACK, *or_notices]
+    matched = facets.apply_selections(base, selections)
+
     start = (params.page - 1) * params.per_page
-    if sort == "relevance":
-        ranked = _rank(searcher, compiled.query, matched, params.page * params.per_page, notices)
-    else:
-        ranked = [(n, None) for n in _by_date(store.date_keys(searcher), matched, params.page * params.per_page,
-                                               newest=sort == "newest")]
-    hits = [_hit(searcher.stored_fields(n), score, compiled) for n, score in ranked[start:]]
+    if sort != "relevance":
+        ranked = [(n, None) for n in _by_date(store.date_keys(searcher), matched, limit, newest=sort == "newest")]
+    hits = [_hit(store.hit_fields(searcher, n), score, compiled) for n, score in ranked[start:]]
     return {
         "query": params.q,
         "total": len(matched),

@@ -1,8 +1,9 @@
 """Search quality on a judged relevance set (tests/relevance_set.json, docs/RELEVANCE.md).
 
-A real index of the realistic corpus subset is built once per module (about 70 s on this
-machine); every query runs through ``indexer.query.search``. The thresholds are the score the
-engine reached when the set was written: a ranking change that loses a query fails here.
+A real index of the realistic corpus subset is built once per module (25-155 s on the shared
+machine, depending on load); every query runs through ``indexer.query.search``. The thresholds
+are the score the engine reached when the set was written: a ranking change that loses a query
+fails here.
 """
 from __future__ import annotations
 
@@ -13,15 +14,19 @@ from pathlib import Path
 import pytest
 
 from bench.relevance import (
-    Case, Outcome, SET_PATH, build_index, evaluate, load_cases, render, score, stale_judgements,
+    Case, Outcome, build_index, evaluate, load_cases, main, render, score, stale_judgements,
 )
+from indexer.models import Document, Paragraph
+from indexer.query import SearchParams, search
+from indexer.querylang import Bool, Field, Word, parse
 from indexer.store import IndexStore
 
-# Measured 2026-11-26 on 62 queries (docs/RELEVANCE.md); one query of slack on "met".
-MIN_MET = 0.90
-MIN_FIRST = 0.87
-MIN_TOP3 = 0.92
-MIN_MRR = 0.90
+# The score reached on 2026-11-26 (72 queries, docs/RELEVANCE.md), rounded down: losing any
+# query that currently meets its requirement fails.
+MIN_MET = 0.93  # 67/72
+MIN_FIRST = 0.91  # 66/72
+MIN_TOP3 = 0.95  # 69/72
+MIN_MRR = 0.94  # 0.942
 
 REQUIRED_CATEGORIES = {
     "keyword", "phrase", "department", "doc_number", "title", "state_council",
@@ -99,6 +104,45 @@ def test_score_counts_ranks_exactly() -> None:
     assert "| c2 | keyword | q | first | 2 | **no**" in render(results)
 
 
+def test_stale_judgements_are_reported_per_alternative(tmp_path: Path) -> None:
+    s = IndexStore.create_or_open(tmp_path / "index")
+    s.write([Document("d", "policy", "甲", sha1="d", paragraphs=[
+        Paragraph("p1", "第一条 为了规范居住证管理。", label="第一条"),
+        Paragraph("p2", "第二条 符合条件的，可以申领居住证。", label="第二条"),
+    ])])
+
+    def case(*expect: dict[str, str]) -> Case:
+        return Case(id=str(expect), category="law_article", query="q", expect=expect, must="first", why="w")
+
+    fine = case({"doc_id": "d", "label": "第二条", "contains": "申领居住证"})
+    wrong_label = case({"doc_id": "d", "label": "第三条"})
+    one_alternative_gone = case({"doc_id": "d", "para_id": "p1"}, {"doc_id": "gone"})
+    assert stale_judgements(s, [fine, wrong_label, one_alternative_gone]) == [wrong_label.id, one_alternative_gone.id]
+    s.close()
+
+
+def test_fullwidth_and_traditional_field_names_are_filters() -> None:
+    """ｙｅａｒ：２０２０ is what a Chinese IME in full-width mode types for year:2020."""
+    assert parse("ｙｅａｒ：２０２０　农民工工资") == Bool("and", (Field("year", "２０２０"), Word("农民工工资")))
+    assert parse("部門：市应急局") == Field("department", "市应急局")
+    assert parse("会议指出：稳就业") == Word("会议指出：稳就业")
+
+
+def test_or_fallback_ranks_paragraphs_with_more_of_the_words_first(tmp_path: Path) -> None:
+    """The fee table repeats 5000元; the meeting paragraph has 个人所得税 and 5000元 (起征点 nowhere)."""
+    s = IndexStore.create_or_open(tmp_path / "index")
+    s.write([
+        Document("fees", "other", "诉讼费用交纳办法", sha1="f", paragraphs=[Paragraph(
+            "p1", "申请海事强制令的，每件交纳1000元至5000元；申请船舶优先权催告的，每件交纳1000元至5000元。")]),
+        Document("tax", "minutes", "国务院常务会议", sha1="t", paragraphs=[Paragraph(
+            "p1", "会议指出，要在确保10月1日起将个人所得税基本减除费用标准由3500元提到5000元并适用新税率表的同时，"
+                  "抓紧明确专项附加扣除的具体范围和标准。")]),
+    ])
+    r = search(s, SearchParams(q="个人所得税 起征点 5000元"))
+    assert (r["fallback"], [h["doc_id"] for h in r["hits"]]) == ("or", ["tax", "fees"])
+    s.close()
+
+
 @pytest.mark.shared
 def test_every_judgement_names_an_indexed_paragraph(store: IndexStore) -> None:
     """A judgement whose paragraph vanished (renamed doc id, changed text) would score as a miss."""
@@ -115,7 +159,15 @@ def test_issue_examples_rank_first(outcome_of: Callable[[str], Outcome]) -> None
 def test_or_fallback_cases_report_the_fallback(outcomes: list[Outcome]) -> None:
     fallback_cases = [o for o in outcomes if o.case.fallback]
     assert len(fallback_cases) == 3
-    assert [o.fallback for o in fallback_cases] == ["or", "or", "or"]
+    assert [o.fallback for o in fallback_cases] == ["or"] * 3
+
+
+@pytest.mark.shared
+def test_scorer_command_prints_the_table(store: IndexStore, built: dict, capsys: pytest.CaptureFixture) -> None:
+    assert main(["--index", str(built["dir"] / "index")]) == 0
+    out = capsys.readouterr().out
+    assert "| kw-recycling | keyword | 再生资源回收 | first | 1 | yes |" in out
+    assert out.rstrip().splitlines()[-1].startswith(f"queries {len(load_cases())}; requirement met ")
 
 
 @pytest.mark.shared

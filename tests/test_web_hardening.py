@@ -7,6 +7,7 @@ Chromium for what a person actually sees. The checklist map is docs/RELIABILITY.
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -193,8 +194,6 @@ def test_serve_on_a_missing_index_exits_with_one_clear_line(tmp_path: Path) -> N
 
 
 def test_serve_on_a_corrupt_index_exits_with_rebuild_required(tmp_path: Path, fixture_index: Path) -> None:
-    import shutil
-
     index = tmp_path / "index"
     shutil.copytree(fixture_index, index)
     for toc in index.glob("*.toc"):
@@ -226,6 +225,22 @@ def test_serve_starts_while_an_ingest_holds_the_write_lock(fixture_index: Path) 
         writer.cancel()
         writer_store.close()
     assert status == 200 and body["total"] == 1
+
+
+def test_running_server_sees_a_new_commit_without_a_restart(tmp_path: Path) -> None:
+    """R5's last promise, in the fast group: the server reopens nothing, its searchers refresh."""
+    index = tmp_path / "index"
+    first, second = tmp_path / "first.txt", tmp_path / "second.txt"
+    first.write_text("第一份文件：再生资源回收。\n", encoding="utf-8")
+    second.write_text("第二份文件：再生资源利用。\n", encoding="utf-8")
+    ingest = [sys.executable, "-m", "indexer", "--index", str(index), "ingest", "--no-progress", "--workers", "1"]
+    subprocess.run([*ingest, str(first)], cwd=ROOT, check=True, capture_output=True, timeout=120)
+    with live_server(index, threads=2) as server:
+        before = server.get_json("/api/search?q=" + quote("再生资源"))[1]["total"]
+        subprocess.run([*ingest, str(second)], cwd=ROOT, check=True, capture_output=True, timeout=120)
+        after = server.get_json("/api/search?q=" + quote("再生资源"))[1]["total"]
+        assert server.proc.poll() is None  # the same process answered both
+    assert (before, after) == (1, 2)
 
 
 def test_serve_binds_loopback_by_default(fixture_index: Path) -> None:

@@ -1,8 +1,10 @@
 """Flask web UI and JSON API over the policysearch index.
 
-``create_app`` opens the index, warms the analyzer and builds the per-generation tables (facets,
-lifecycle links, reference map) once, so the first request is as fast as the rest and a missing,
-locked or corrupt index is reported at start-up, not as a 500 later.
+``create_app`` opens the index, warms the analyzer and builds the search tables (facets, date
+keys) once, so the first search is as fast as the rest and a missing, locked or corrupt index is
+reported at start-up, not as a 500 later. The lifecycle links and the reference map decode every
+stored document (seconds and tens of MB on the whole corpus), so they are built on the first
+request of a page that shows them, not at start-up (the server-ready target is 3 s).
 """
 from __future__ import annotations
 
@@ -16,7 +18,6 @@ from flask import Flask
 from indexer.query import SearchParams, search as run_search
 
 from . import api, document, errors, lifecycle, search, security
-from .references import reference_map
 from .resources import open_resources, resources
 
 log = logging.getLogger(__name__)
@@ -49,6 +50,5 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     lifecycle.register(app)
     with app.app_context():
         run_search(resources().store, SearchParams())  # builds the facet tables
-        reference_map()  # and the lifecycle links it is built from
     log.info("serving index %s", app.config["INDEX_DIR"])
     return app

@@ -1,0 +1,90 @@
+"""How a search is executed (one pass over the matches, year ranges from the facet tables, the
+time budget) and what the web app builds at start-up: the results must not change with it."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from indexer import query
+from indexer.query import NOTICE_TIMEOUT, SearchParams, search
+from indexer.store import IndexStore
+from tests.fixture_docs import fixture_docs
+from webui import create_app
+
+SEED = "suzhou-gov-exec-120"
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> IndexStore:
+    s = IndexStore.create_or_open(tmp_path_factory.mktemp("exec") / "index")
+    s.write(fixture_docs())
+    yield s
+    s.close()
+
+
+def run(store: IndexStore, q: str = "", **kw) -> dict:
+    return search(store, SearchParams(q=q, **kw))
+
+
+def keys(result: dict) -> list[str]:
+    return [f"{h['doc_id']}#{h['para_id']}" for h in result["hits"]]
+
+
+def facet(result: dict, name: str) -> list[tuple]:
+    return [(row["value"], row["count"]) for row in result["facets"][name]]
+
+
+@pytest.mark.parametrize("year_from, year_to, total", [
+    (2020, None, 14),
+    (None, 2018, 3),
+    (2018, 2020, 17),
+    (2019, 2019, 0),
+])
+def test_year_range_is_taken_from_the_document_years(store, year_from, year_to, total):
+    r = run(store, "会议", year_from=year_from, year_to=year_to)
+    assert r["total"] == total
+    assert sum(count for _, count in facet(r, "year")) == total
+
+
+@pytest.mark.parametrize("typed, year_from, year_to", [("year:2018-2020 会议", 2018, 2020), ("year:2020 会议", 2020, 2020)])
+def test_year_range_parameters_match_the_indexed_year_field(store, typed, year_from, year_to):
+    """The parameters use the facet table, ``year:`` in the query the indexed NUMERIC field."""
+    by_field = run(store, typed)
+    by_params = run(store, "会议", year_from=year_from, year_to=year_to)
+    assert (by_params["total"], keys(by_params)) == (by_field["total"], keys(by_field))
+
+
+def test_facet_selection_limits_the_ranked_hits_but_not_the_other_counts(store):
+    r = run(store, "就业", kinds=["minutes"])
+    assert r["total"] == 2
+    assert keys(r) == ["gwyhy-f90601466c#p2", "gwyhy-f90601466c#p1"]
+    assert facet(r, "kind") == [("policy", 4), ("minutes", 2)]  # its own selection is not applied
+    assert facet(r, "year") == [(2018, 2)]
+
+
+def test_time_budget_cuts_the_ranking_but_keeps_totals_and_facets_exact(store, monkeypatch):
+    full = run(store, "会议", kinds=["minutes"])
+    monkeypatch.setattr(query, "TIME_LIMIT", 0.0)
+    cut = run(store, "会议", kinds=["minutes"])
+    assert cut["notice"] == NOTICE_TIMEOUT
+    assert keys(cut) == [f"{SEED}#p1"]  # the first match in docnum order before the deadline
+    assert (cut["total"], full["total"]) == (17, 17)
+    assert facet(cut, "year") == facet(full, "year") == [(2020, 14), (2018, 3)]
+
+
+def test_page_two_continues_the_ranking_of_page_one(store):
+    both = keys(run(store, "会议", per_page=8))
+    assert keys(run(store, "会议", per_page=4)) + keys(run(store, "会议", per_page=4, page=2)) == both
+
+
+def test_create_app_leaves_the_lifecycle_tables_to_the_first_page_that_needs_them(fixture_index: Path):
+    """They decode every stored document, which start-up (server ready in 3 s) cannot afford."""
+    app = create_app({"INDEX_DIR": str(fixture_index), "TESTING": True})
+    store = app.extensions["policysearch"].store
+    cache = store.generation_cache(store.searcher())
+    assert ("facets" in cache, "lifecycle" in cache, "references" in cache) == (True, False, False)
+    response = app.test_client().get(f"/doc/{SEED}")
+    assert response.status_code == 200
+    cache = store.generation_cache(store.searcher())
+    assert ("lifecycle" in cache, "references" in cache) == (True, True)
