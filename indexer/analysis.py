@@ -199,6 +199,7 @@ class Segmenter:
             self._jieba.add_word(e.word, e.freq or DOMAIN_FREQ, e.tag)
         self._freq = self._jieba.FREQ
         self._covers: dict[str, list[list[str]]] = {}
+        self._domain_words = frozenset(e.word for e in entries)
 
     @property
     def cache_file(self) -> str:
@@ -236,8 +237,13 @@ class Segmenter:
         """The ways to spell ``word`` with the fewest shorter dictionary words (at most
         ``MAX_COVERS``). A query word like 再生资源回收 is one dictionary entry, but running text
         may be cut 再生资源/回收利用…; its covers (再生资源, 回收) and (再生, 资源回收) as phrases find
-        those places, since sub-words are indexed at their parent's position."""
-        if len(word) <= 2:
+        those places, since sub-words are indexed at their parent's position.
+
+        Only domain-dictionary words get covers: they are the ones we forced into one token
+        where plain jieba cuts the text differently. A general word such as 人民政府 is cut the
+        same way everywhere, and its cover phrase (人民, 政府) would only cost position checks
+        in most paragraphs of the laws."""
+        if len(word) <= 2 or word not in self._domain_words:
             return []
         if word not in self._covers:
             self._covers[word] = self._min_covers(word)

@@ -182,7 +182,8 @@ def remove(obj, doc_ids: tuple[str, ...], lock_timeout: float) -> None:
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to bind (loopback by default).")
 @click.option("--port", default=8000, show_default=True, type=int)
-@click.option("--workers", "threads", default=8, show_default=True, type=int, help="Worker threads.")
+@click.option("--workers", "threads", default=lambda: os.cpu_count() or 2, show_default="CPU count", type=int,
+              help="Worker threads (searching is CPU-bound: more threads than cores only queue).")
 @click.pass_obj
 @_die_on_errors
 def serve(obj, host: str, port: int, threads: int) -> None:

@@ -23,6 +23,7 @@ from typing import Any
 
 from whoosh import index as windex
 from whoosh.compat import pickle
+from whoosh.filedb.filestore import FileStorage
 from whoosh.multiproc import MpWriter, SubWriterTask
 from whoosh.query import Term
 from whoosh.searching import Searcher
@@ -177,7 +178,9 @@ class IndexStore:
                     f"{want!r}; rebuild it with `policysearch --index DIR ingest --rebuild PATH...`"
                 )
         try:
-            ix = windex.open_dir(str(path), readonly=readonly)
+            # No mmap: Whoosh would copy the mapped posting/stored files into memory again for
+            # every thread's searcher (~300 MB per thread on the whole shared corpus).
+            ix = FileStorage(str(path), supports_mmap=False, readonly=readonly).open_index()
             with ix.searcher() as s:  # reads every segment once: a corrupt TOC fails here, not later
                 s.doc_count()
         except Exception as exc:  # unpickling the schema can raise anything (R7, R9)
