@@ -13,6 +13,7 @@ import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -30,7 +31,8 @@ class LiveServer:
 
     def get(self, path: str, timeout: float = 30.0) -> tuple[int, bytes]:
         try:
-            with urllib.request.urlopen(self.url + path, timeout=timeout) as resp:
+            # Chinese query text must be percent-encoded; reserved characters stay as written.
+            with urllib.request.urlopen(self.url + quote(path, safe="/?&=%:#+"), timeout=timeout) as resp:
                 return resp.status, resp.read()
         except urllib.error.HTTPError as exc:
             return exc.code, exc.read()

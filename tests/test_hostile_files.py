@@ -76,6 +76,7 @@ def test_p4_image_only_pdf_has_no_text_layer(tmp_path: Path) -> None:
     )
 
 
+@pytest.mark.slow  # bombs run in the slow group (make test-slow, .ci/run)
 def test_p5_decompression_bomb_is_stopped_by_the_memory_limit(memory_bomb: Path) -> None:
     assert memory_bomb.stat().st_size < 1_000_000
     started = time.monotonic()
@@ -83,6 +84,7 @@ def test_p5_decompression_bomb_is_stopped_by_the_memory_limit(memory_bomb: Path)
     assert time.monotonic() - started < 10
 
 
+@pytest.mark.slow  # bombs run in the slow group (make test-slow, .ci/run)
 def test_p5_cpu_bomb_is_killed_at_the_wall_clock_limit(tmp_path: Path) -> None:
     bomb = bomb_pdf(tmp_path / "cpu.pdf", inflated_mb=10, fill=b"q Q\n")  # ~30 s of work
     started = time.monotonic()
@@ -202,6 +204,7 @@ def test_p10_empty_text_file(tmp_path: Path) -> None:
     assert _reason(empty) == "empty file (no text)"
 
 
+@pytest.mark.slow  # bombs run in the slow group (make test-slow, .ci/run)
 def test_batch_keeps_good_files_when_others_are_hostile(tmp_path: Path, memory_bomb: Path) -> None:
     render_pdf([["会议议定以下意见："]], tmp_path / "a-good.pdf")
     truncated_pdf(tmp_path / "b-truncated.pdf")
