@@ -41,8 +41,3 @@ def fold(text: str) -> str:
 def squeeze_cjk_spaces(text: str) -> str:
     """Remove spaces the PDF layout put between CJK characters and digits."""
     return _CJK_GAP.sub("", text)
-
-
-def to_simplified(text: str) -> str:
-    """Full Traditional -> Simplified conversion (phrase-aware, may change length)."""
-    return _T2S.convert(text)
