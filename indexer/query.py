@@ -174,7 +174,7 @@ def _match(searcher: Any, query: wq.Query | None, scope: set[int], selections: d
         searcher.search_with_collector(query, collector)
     except TimeLimit:
         notices.append(NOTICE_TIMEOUT)
-        log.warning("search timed out after %.1f s: %r", TIME_LIMIT, query)
+        log.warning("search timed out after %.1f s: %.200r", TIME_LIMIT, query)  # the tree can be huge
         return scope & set(searcher.docs_for_query(query)), _top(collector)
     return collector.matched, _top(collector)
 
