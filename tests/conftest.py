@@ -112,3 +112,12 @@ def fixture_app(fixture_index: Path) -> Flask:
 @pytest.fixture
 def fclient(fixture_app: Flask) -> FlaskClient:
     return fixture_app.test_client()
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> IndexStore:
+    """A real index of ``fixture_docs`` (one per test module, so a module may add to it)."""
+    s = IndexStore.create_or_open(tmp_path_factory.mktemp("fixture-store") / "index")
+    s.write(fixture_docs())
+    yield s
+    s.close()

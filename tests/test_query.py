@@ -9,15 +9,7 @@ from indexer.errors import QueryError
 from indexer import query
 from indexer.query import NOTICE_FALLBACK, NOTICE_TIMEOUT, SearchParams, search, year_histogram
 from indexer.store import IndexStore
-from tests.fixture_docs import GONGXIAO, GONGXIN, SHICHANG, YINGJI, fixture_docs
-
-
-@pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> IndexStore:
-    s = IndexStore.create_or_open(tmp_path_factory.mktemp("q") / "index")
-    s.write(fixture_docs())
-    yield s
-    s.close()
+from fixture_docs import GONGXIAO, GONGXIN, SHICHANG, YINGJI
 
 
 def run(store: IndexStore, q: str = "", **kw) -> dict:

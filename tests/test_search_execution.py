@@ -9,18 +9,9 @@ import pytest
 from indexer import query
 from indexer.query import NOTICE_TIMEOUT, SearchParams, search
 from indexer.store import IndexStore
-from tests.fixture_docs import fixture_docs
 from webui import create_app
 
 SEED = "suzhou-gov-exec-120"
-
-
-@pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> IndexStore:
-    s = IndexStore.create_or_open(tmp_path_factory.mktemp("exec") / "index")
-    s.write(fixture_docs())
-    yield s
-    s.close()
 
 
 def run(store: IndexStore, q: str = "", **kw) -> dict:

@@ -16,7 +16,7 @@ from indexer.models import Paragraph
 from indexer.query import SearchParams, search
 from indexer.schema import FORMAT_VERSION
 from indexer.store import META_FILE, IndexStore, WriteReport
-from tests.fixture_docs import changed, employment_policy, fixture_docs, seed_minutes
+from fixture_docs import changed, employment_policy, fixture_docs, seed_minutes
 
 
 @pytest.fixture
