@@ -272,3 +272,10 @@ def test_api_doc_carries_links_cited_by_and_timeline(app: Flask) -> None:
     data = app.test_client().get("/api/doc/suzhou-gov-exec-120").get_json()
     assert {"links", "cited_by", "timeline", "url"} <= set(data)
     assert data["meeting"]["number"] == 120
+
+
+def test_department_page_lists_items_and_mentions_with_their_labels(app: Flask) -> None:
+    html = app.test_client().get(f"/dept/{ICT}").get_data(as_text=True)
+    assert "苏州市政府第120次常务会议 二、审议《关于推进制造业智能化改造和数字化转型的若干措施》" in html
+    assert "二、二、" not in html
+    assert "苏州市人民政府第120次常务会议纪要 二（一）</a>" in html  # a mention, with its paragraph label
