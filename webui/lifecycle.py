@@ -41,6 +41,7 @@ from indexer.query import search as run_search
 from indexer.schema import DOC, decode_document
 from indexer.store import IndexStore
 
+from .links import page_links
 from .resources import resources
 
 log = logging.getLogger(__name__)
@@ -244,12 +245,6 @@ def _dept_url(name: str) -> str:
     return url_for("lifecycle.department_page", name=name)
 
 
-def _page_numbers(page: int, last: int) -> list[int]:
-    if last == 1:
-        return []
-    return sorted({1, last, *range(max(1, page - 3), min(last, page + 3) + 1)})
-
-
 @bp.get("/decisions")
 def decisions_page() -> tuple[str, int]:
     try:
@@ -287,7 +282,7 @@ def decisions_page() -> tuple[str, int]:
              query.sort == key, current_order)
             for key, label in SORT_LABELS.items()
         ],
-        pages=[(n, _replaced("page", str(n)), n == page) for n in _page_numbers(page, last)],
+        pages=page_links(page, last, lambda n: _replaced("page", str(n))),
         csv_url=url_for("lifecycle.decisions_csv") + (f"?{urlencode(_pairs())}" if _pairs() else ""),
         api_url=url_for("lifecycle.decisions_api") + (f"?{urlencode(_pairs())}" if _pairs() else ""),
         hidden=[(k, v) for k, v in _pairs() if k != "q"],

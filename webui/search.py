@@ -12,21 +12,13 @@ from indexer.errors import QueryError
 from indexer.query import MAX_WINDOW, search as run_search, year_histogram
 
 from .facets import facet_groups, year_chart
-from .links import permalink, search_href
+from .links import PageLink, page_links, permalink, search_href
 from .params import KIND_LABELS, SORT_LABELS, QueryState, filter_chips, has_filters, parse_search_args
 from .resources import resources
 
 bp = Blueprint("search", __name__)
 
-PAGER_RADIUS = 3
 HIT_DEPARTMENTS_SHOWN = 6  # a State Council paragraph can name 20 ministries
-
-
-@dataclass(frozen=True)
-class PageLink:
-    number: int
-    url: str
-    current: bool
 
 
 def hit_view(hit: dict[str, Any], state: QueryState) -> dict[str, Any]:
@@ -44,10 +36,7 @@ def hit_view(hit: dict[str, Any], state: QueryState) -> dict[str, Any]:
 
 def pager(state: QueryState, page: int, per_page: int, total: int) -> list[PageLink]:
     last = min(max(1, math.ceil(total / per_page)), MAX_WINDOW // per_page)
-    if last == 1:
-        return []
-    numbers = sorted({1, last, *range(max(1, page - PAGER_RADIUS), min(last, page + PAGER_RADIUS) + 1)})
-    return [PageLink(n, search_href(state.replaced("page", str(n))), n == page) for n in numbers]
+    return page_links(page, last, lambda n: search_href(state.replaced("page", str(n))))
 
 
 @bp.get("/")
