@@ -209,17 +209,20 @@ class Segmenter:
         return self._freq.get(word, 0) > 0
 
     def segment(self, text: str, subwords: bool = True) -> list[Seg]:
-        """Tokens of ``text`` (see module docstring); spans index ``text`` itself."""
-        folded = fold(text)
+        """Tokens of ``text`` (see module docstring); spans index ``text`` itself.
+
+        The hot loop of every ingest (a third of its CPU time), hence the local names."""
         out: list[Seg] = []
-        pos = 0
-        for word, start, end in self._jieba.tokenize(folded, mode="default", HMM=True):
-            if not any(ch.isalnum() for ch in word):
-                continue
-            out.append(Seg(word, pos, start, end))
-            if subwords and len(word) > 2:
-                out.extend(self._subwords(word, pos, start))
-            pos += 1
+        append = out.append
+        pos = start = 0
+        for word in self._jieba.cut(fold(text), HMM=True):
+            end = start + len(word)
+            if word.isalnum() or any(ch.isalnum() for ch in word):
+                append(Seg(word, pos, start, end))
+                if subwords and len(word) > 2:
+                    out.extend(self._subwords(word, pos, start))
+                pos += 1
+            start = end
         return out
 
     def _subwords(self, word: str, pos: int, start: int) -> Iterator[Seg]:

@@ -23,7 +23,8 @@ from whoosh.collectors import TimeLimit, TopCollector, WrappingCollector
 
 from indexer import facets
 from indexer.errors import QueryError
-from indexer.querylang import Compiled, compile_query, parse, resolve_department, resolve_kind, resolve_topic
+from indexer.querylang import (Compiled, compile_query, parse, resolve_department, resolve_doc_level, resolve_kind,
+                               resolve_topic)
 from indexer.snippets import make_snippet
 
 log = logging.getLogger(__name__)
@@ -205,6 +206,12 @@ def search(store: Any, params: SearchParams) -> dict[str, Any]:
     searcher = store.searcher()
     tables = store.facet_tables(searcher)
     paragraphs = store.paragraph_docnums(searcher)
+
+    def resolved(c: Compiled) -> Compiled:
+        c.query = resolve_doc_level(c.query, lambda q: store.doc_paragraphs(searcher, q), len(paragraphs))
+        return c
+
+    compiled = resolved(compiled)
     selected = _selected(params)
     selections = facets.selection_sets(tables, selected)
 
@@ -218,7 +225,7 @@ def search(store: Any, params: SearchParams) -> dict[str, Any]:
     deadline = time.monotonic() + TIME_LIMIT
     base, ranked = _match(searcher, compiled.query, scope, selections, limit, deadline, sort == "relevance", notices)
     if not facets.apply_selections(base, selections) and compiled.positive_terms > 1:
-        or_compiled = compile_query(tree, mode="or")
+        or_compiled = resolved(compile_query(tree, mode="or"))
         or_notices: list[str] = []
         or_base, or_ranked = _match(searcher, or_compiled.query, scope, selections, limit, deadline,
                                     sort == "relevance", or_notices)

@@ -22,11 +22,15 @@ RecursionError. Every limit here fails with ``QueryError`` before any work is do
 """
 from __future__ import annotations
 
+import bisect
+import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Union
 
 from whoosh import query as wq
+from whoosh.matching import ListMatcher, NullMatcher
 
 from indexer.analysis import get_segmenter
 from indexer.docnumber import find_doc_numbers, normalize_doc_number
@@ -60,6 +64,91 @@ KINDS = {
 _FIELD = re.compile(r"^([A-Za-z_]+|[\u4e00-\u9fff]{2,4})[:：](.*)$", re.S)
 _YEARS = re.compile(r"^(\d{4})(?:\s*[-~～—–至到]\s*(\d{4}))?$")
 _MEETING_NO = re.compile(r"^第?(\d{1,4})次?$")
+
+
+# --- document-level conditions -----------------------------------------------------------------
+
+class DocLevel(wq.Query):
+    """A condition on document-level values (kind, year, meeting, 发文字号), true for every
+    paragraph of a document whose record matches ``inner``.
+
+    Paragraph records do not index these values (``schema``), so ``query.search`` swaps each
+    ``DocLevel`` for a ``DocSet`` of paragraph numbers (``resolve_doc_level``) before Whoosh
+    sees the tree; matching it directly is a programming error.
+    """
+
+    def __init__(self, inner: wq.Query, boost: float = 1.0):
+        self.inner = inner
+        self.boost = boost
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is DocLevel and (self.inner, self.boost) == (other.inner, other.boost)
+
+    def __hash__(self) -> int:
+        return hash((DocLevel, self.inner, self.boost))
+
+    def __repr__(self) -> str:
+        return f"DocLevel({self.inner!r}, boost={self.boost})"
+
+    def matcher(self, searcher, context=None):  # type: ignore[no-untyped-def]
+        raise RuntimeError("DocLevel must be resolved to a DocSet before searching")
+
+
+class DocSet(wq.Query):
+    """Paragraph docnums (of the whole index) as a leaf query; each match scores ``score``."""
+
+    def __init__(self, docnums: list[int], score: float):
+        self.docnums = docnums  # sorted
+        self.score = score
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is DocSet and (self.docnums, self.score) == (other.docnums, other.score)
+
+    def __hash__(self) -> int:
+        return hash((DocSet, len(self.docnums), self.score))
+
+    def __repr__(self) -> str:
+        return f"DocSet({len(self.docnums)} paragraphs, score={self.score:.3f})"
+
+    def estimate_size(self, ixreader) -> int:  # type: ignore[no-untyped-def]
+        return len(self.docnums)
+
+    def estimate_min_size(self, ixreader) -> int:  # type: ignore[no-untyped-def]
+        return len(self.docnums)
+
+    def docs(self, searcher, deleting: bool = False):  # type: ignore[no-untyped-def]
+        return iter(self._local(searcher))
+
+    def matcher(self, searcher, context=None):  # type: ignore[no-untyped-def]
+        ids = self._local(searcher)
+        return ListMatcher(ids, all_weights=self.score) if ids else NullMatcher()
+
+    def _local(self, searcher) -> list[int]:  # type: ignore[no-untyped-def]
+        """This segment's share of the docnums, numbered within the segment (Whoosh builds a
+        matcher per segment and knows the segment's offset only in the parent searcher)."""
+        offset = 0
+        parent = searcher.parent() if searcher.parent else None
+        if parent is not None:
+            offset = next(off for sub, off in parent.subsearchers if sub is searcher)
+        end = offset + searcher.reader().doc_count_all()
+        lo, hi = bisect.bisect_left(self.docnums, offset), bisect.bisect_left(self.docnums, end)
+        return [n - offset for n in self.docnums[lo:hi]]
+
+
+def resolve_doc_level(query: wq.Query | None, expand: Callable[[wq.Query], list[int]],
+                      paragraphs: int) -> wq.Query | None:
+    """``query`` with every ``DocLevel`` replaced by the ``DocSet`` of its paragraphs.
+
+    ``expand(inner)`` gives the sorted paragraph docnums of the documents matching ``inner``.
+    A ``DocSet`` scores like a BM25 idf times the boost, so rarer values weigh more and a
+    document's own 发文字号 (boost 10) outranks documents citing it (boost 2).
+    """
+    if query is None:
+        return None
+    if isinstance(query, DocLevel):
+        docnums = expand(query.inner)
+        return DocSet(docnums, query.boost * (math.log(paragraphs / (len(docnums) + 1)) + 1.0))
+    return query.apply(lambda child: resolve_doc_level(child, expand, paragraphs))
 
 
 # --- syntax tree -----------------------------------------------------------------------------
@@ -326,8 +415,8 @@ class _Compiler:
                 self.out.doc_numbers.add(node.canonical)
                 self.out.positive_terms += 1
             return wq.Or([
-                wq.Term("doc_number", node.canonical, boost=10.0),
-                wq.Term("references", node.canonical, boost=2.0),
+                DocLevel(wq.Term("doc_number", node.canonical), boost=10.0),
+                DocLevel(wq.Term("references", node.canonical), boost=2.0),
             ])
         if isinstance(node, Phrase):
             words = get_segmenter().words(node.text)
@@ -374,7 +463,7 @@ class _Compiler:
         if node.name == "department":
             return wq.Term("departments", resolve_department(value))
         if node.name == "kind":
-            return wq.Term("kind", resolve_kind(value))
+            return DocLevel(wq.Term("kind", resolve_kind(value)))
         if node.name == "topic":
             return wq.Term("topics", resolve_topic(value))
         if node.name == "docnum":
@@ -389,11 +478,11 @@ class _Compiler:
             first, last = int(m.group(1)), int(m.group(2) or m.group(1))
             if first > last:
                 first, last = last, first
-            return wq.NumericRange("year", first, last)
+            return DocLevel(wq.NumericRange("year", first, last))
         m = _MEETING_NO.match(value)
         if m:
-            return wq.NumericRange("meeting_no", int(m.group(1)), int(m.group(1)))
-        return wq.Term("meeting", value)
+            return DocLevel(wq.NumericRange("meeting_no", int(m.group(1)), int(m.group(1))))
+        return DocLevel(wq.Term("meeting", value))
 
 
 def _text_term(word: str) -> wq.Query:

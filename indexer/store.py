@@ -15,7 +15,7 @@ import shutil
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,8 +33,9 @@ from whoosh.writing import SegmentWriter
 from indexer import analysis, facets
 from indexer.errors import IndexLockedError, IndexMissingError, PolicySearchError, RebuildRequiredError
 from indexer.models import Document
+from indexer.segwriter import FastSegmentWriter, FastSubWriter
 from indexer.schema import (DOC, FORMAT_VERSION, PARA, build_schema, decode_document, document_record, hit_fields,
-                            info_document, meeting_label, paragraph_record, references_of)
+                            info_document, meeting_label, paragraph_record)
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +45,7 @@ META_FILE = "policysearch.json"
 BATCH_CHARS = 300_000
 # Posting buffer of each Whoosh writer process before it spills a sorted run to disk.
 WRITER_MB = 256
+DOC_LEVEL_CACHE = 512  # document-level conditions (years, kinds, 发文字号) kept per generation
 
 
 @dataclass
@@ -53,12 +55,6 @@ class WriteReport:
     unchanged: int = 0
     doc_ids: list[str] = field(default_factory=list)  # added or replaced, in input order
     timings: dict[str, float] = field(default_factory=dict)  # seconds per stage
-
-
-class _SubWriter(SubWriterTask):
-    def run(self) -> None:
-        analysis.die_with_parent()
-        super().run()
 
 
 class ParallelWriter(MpWriter):
@@ -80,7 +76,7 @@ class ParallelWriter(MpWriter):
 
     def _new_task(self) -> SubWriterTask:
         ctx = multiprocessing.get_context("fork")
-        task = _SubWriter(self.storage, self.indexname, ctx.Queue(4), ctx.Queue(), self.subargs, True)
+        task = FastSubWriter(self.storage, self.indexname, ctx.Queue(4), ctx.Queue(), self.subargs, True)
         task.daemon = True
         self.tasks.append(task)
         task.start()
@@ -136,6 +132,20 @@ class ParallelWriter(MpWriter):
             task.terminate()
             task.join()
         SegmentWriter.cancel(self)
+
+
+def index_records(doc: Document, tokens: Mapping[str, analysis.Packed]) -> Iterator[dict[str, Any]]:
+    """The Whoosh records of one document, its paragraphs then its document record, with title
+    and text pre-segmented from ``tokens`` (``{text: packed tokens}``)."""
+    title = analysis.Presegmented(doc.title, tokens[doc.title]) if doc.title else doc.title
+    for para in doc.paragraphs:
+        rec = paragraph_record(doc, para)
+        if title:
+            rec["title"] = title
+        if para.text:
+            rec["text"] = analysis.Presegmented(para.text, tokens[para.text])
+        yield rec
+    yield document_record(doc)
 
 
 def _date_key(date: str | None) -> int:
@@ -251,7 +261,7 @@ class IndexStore:
                     writer = ParallelWriter(self.ix, procs, _lk=False, limitmb=WRITER_MB,
                                             subargs={"limitmb": WRITER_MB})
                 else:
-                    writer = SegmentWriter(self.ix, _lk=False, limitmb=WRITER_MB)
+                    writer = FastSegmentWriter(self.ix, _lk=False, limitmb=WRITER_MB)
             except BaseException:
                 lock.release()
                 raise
@@ -351,17 +361,9 @@ class IndexStore:
         table = tokens()
         t1 = time.perf_counter()
         for doc in batch:
-            refs = references_of(doc)
-            title = analysis.Presegmented(doc.title, table[doc.title]) if doc.title else doc.title
             w.start_group()  # a parallel writer keeps the group in one segment, in order
-            for para in doc.paragraphs:
-                rec = paragraph_record(doc, para, refs)
-                if title:
-                    rec["title"] = title
-                if para.text:
-                    rec["text"] = analysis.Presegmented(para.text, table[para.text])
+            for rec in index_records(doc, table):
                 w.add_document(**rec)
-            w.add_document(**document_record(doc))
             w.end_group()
         timings["segment"] += t1 - t0
         timings["index"] += time.perf_counter() - t1
@@ -433,6 +435,23 @@ class IndexStore:
         """Date as yyyymmdd (0 when unknown) by docnum, for date sorting without a collector."""
         return self._derived(searcher)["date_keys"]
 
+    def doc_paragraphs(self, searcher: Searcher, query: Any) -> list[int]:
+        """Sorted paragraph docnums of the documents whose record matches ``query`` (a query on
+        document-level fields), cached per generation: filters such as a year range repeat."""
+        derived = self._derived(searcher)
+        cache = derived["doc_level"]
+        found = cache.get(query)
+        if found is None:
+            members, record_doc = derived["members"], derived["record_doc"]
+            docs = set()
+            for docnum in searcher.docs_for_query(query):
+                docs.update(members.get(record_doc.get(docnum), ()))
+            found = sorted(docs)
+            if len(cache) >= DOC_LEVEL_CACHE:
+                cache.clear()
+            cache[query] = found
+        return found
+
     def hit_fields(self, searcher: Searcher, docnum: int) -> dict[str, Any]:
         """Flat fields of one paragraph hit: its stored tuple joined with its document's info."""
         derived = self._derived(searcher)
@@ -451,9 +470,11 @@ class IndexStore:
                 reader = searcher.reader()
                 paragraphs = set(searcher.docs_for_query(Term("rtype", PARA)))
                 docs = {}
+                record_doc = {}
                 for docnum in searcher.docs_for_query(Term("rtype", DOC)):
                     doc = info_document(searcher.stored_fields(docnum)["info"])
                     docs[doc.doc_id] = doc
+                    record_doc[docnum] = doc.doc_id
                 owner: list[str | None] = [None] * reader.doc_count_all()
                 members: dict[str, set[int]] = {}
                 for term in reader.lexicon("doc_id"):
@@ -469,6 +490,9 @@ class IndexStore:
                     paragraphs=paragraphs,
                     docs=docs,
                     owner=owner,
+                    members=members,
+                    record_doc=record_doc,
+                    doc_level={},
                     facets=facets.build_tables(reader, paragraphs, values),
                     date_keys=[days.get(i, 0) for i in owner],
                 )
