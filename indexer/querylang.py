@@ -25,12 +25,12 @@ from __future__ import annotations
 import bisect
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence, Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import Union
 
 from whoosh import query as wq
-from whoosh.matching import ListMatcher, NullMatcher
+from whoosh.matching import ListMatcher, NullMatcher, ReadTooFar
 
 from indexer.analysis import get_segmenter
 from indexer.docnumber import find_doc_numbers, normalize_doc_number
@@ -97,8 +97,9 @@ class DocLevel(wq.Query):
 class DocSet(wq.Query):
     """Paragraph docnums (of the whole index) as a leaf query; each match scores ``score``."""
 
-    def __init__(self, docnums: list[int], score: float):
+    def __init__(self, docnums: Sequence[int], members: AbstractSet[int], score: float):
         self.docnums = docnums  # sorted
+        self.members = members  # the same docnums as a set
         self.score = score
 
     def __eq__(self, other: object) -> bool:
@@ -121,7 +122,7 @@ class DocSet(wq.Query):
 
     def matcher(self, searcher, context=None):  # type: ignore[no-untyped-def]
         ids = self._local(searcher)
-        return ListMatcher(ids, all_weights=self.score) if ids else NullMatcher()
+        return _SortedIdsMatcher(ids, all_weights=self.score) if ids else NullMatcher()
 
     def _local(self, searcher) -> list[int]:  # type: ignore[no-untyped-def]
         """This segment's share of the docnums, numbered within the segment (Whoosh builds a
@@ -135,20 +136,54 @@ class DocSet(wq.Query):
         return [n - offset for n in self.docnums[lo:hi]]
 
 
-def resolve_doc_level(query: wq.Query | None, expand: Callable[[wq.Query], list[int]],
+class _SortedIdsMatcher(ListMatcher):
+    """``ListMatcher`` whose ``skip_to`` bisects: Whoosh's steps one id at a time, which made
+    an intersection with a 300,000-paragraph ``DocSet`` (kind:other) cost a Python loop."""
+
+    def skip_to(self, id: int) -> None:  # noqa: A002 (Whoosh's signature)
+        if not self.is_active():
+            raise ReadTooFar
+        if id > self._ids[self._i]:
+            self._i = bisect.bisect_left(self._ids, id, self._i)
+
+
+def resolve_doc_level(query: wq.Query | None,
+                      expand: Callable[[wq.Query], tuple[Sequence[int], AbstractSet[int]]],
                       paragraphs: int) -> wq.Query | None:
     """``query`` with every ``DocLevel`` replaced by the ``DocSet`` of its paragraphs.
 
-    ``expand(inner)`` gives the sorted paragraph docnums of the documents matching ``inner``.
+    ``expand(inner)`` gives the paragraph docnums of the documents matching ``inner``, sorted
+    and as a set.
     A ``DocSet`` scores like a BM25 idf times the boost, so rarer values weigh more and a
     document's own 发文字号 (boost 10) outranks documents citing it (boost 2).
     """
     if query is None:
         return None
     if isinstance(query, DocLevel):
-        docnums = expand(query.inner)
-        return DocSet(docnums, query.boost * (math.log(paragraphs / (len(docnums) + 1)) + 1.0))
+        docnums, members = expand(query.inner)
+        return DocSet(docnums, members, query.boost * (math.log(paragraphs / (len(docnums) + 1)) + 1.0))
     return query.apply(lambda child: resolve_doc_level(child, expand, paragraphs))
+
+
+def split_filters(query: wq.Query | None) -> tuple[wq.Query | None, list[AbstractSet[int]]]:
+    """Take the ``DocSet`` conjuncts off the top of a resolved query, as docnum sets to restrict
+    the search scope with (``year:2015-2019 环境保护`` = 环境保护 within those years).
+
+    Every match would get the same constant score from them, so the ranking is unchanged, and
+    a set intersection replaces stepping a matcher through every paragraph of the years. A
+    conjunct left alone with exclusions keeps its place (Whoosh cannot run a bare NOT).
+    """
+    if isinstance(query, DocSet):
+        return None, [query.members]
+    if not isinstance(query, wq.And):
+        return query, []
+    filters = [q.members for q in query.subqueries if isinstance(q, DocSet)]
+    rest = [q for q in query.subqueries if not isinstance(q, DocSet)]
+    if not filters or (rest and all(isinstance(q, wq.Not) for q in rest)):
+        return query, []
+    if not rest:
+        return None, filters
+    return (rest[0] if len(rest) == 1 else wq.And(rest, boost=query.boost)), filters
 
 
 # --- syntax tree -----------------------------------------------------------------------------
@@ -453,7 +488,7 @@ class _Compiler:
         if positive:
             self.out.terms.update(words)
             self.out.positive_terms += len(words)
-        terms = [_text_term(w) for w in words]
+        terms = [_text_term(w) for w in dict.fromkeys(words)]  # 单位…单位: one clause suffices
         if self.mode == "and" and len(words) > 1:
             return [wq.AndMaybe(wq.And(terms), _text_phrase(words))]
         return terms
@@ -502,15 +537,23 @@ def _text_phrase(words: list[str]) -> wq.Query | None:
     return wq.Or([wq.Phrase("text", words), wq.Phrase("title", words)])
 
 
-def _coordinated_or(parts: list[wq.Query]) -> wq.Query:
+class Coordinated(wq.Or):
     """OR that ranks paragraphs matching more of the clauses first.
 
     Plain BM25 sums per-term scores, so in the OR fallback a paragraph repeating one common word
     (5000元 in a fee table) beat the one with 个人所得税 and 5000元; a constant bonus per matched
-    clause puts coverage first and BM25 second. Only for the fallback: the wrapper costs 2-4x
-    the time of a plain OR.
+    clause puts coverage first and BM25 second. Built as ``Or([Or([p, ConstantScore(p)]) …])``
+    so Whoosh can run it anywhere in a tree; at the top of a query ``query.search`` scores the
+    ``clauses`` one by one instead (same scores, without the nested unions).
     """
-    return wq.Or([wq.Or([p, wq.ConstantScoreQuery(p, OR_CLAUSE_BONUS)]) for p in parts])
+
+    @property
+    def clauses(self) -> list[wq.Query]:
+        return [sub.subqueries[0] for sub in self.subqueries]
+
+
+def _coordinated_or(parts: list[wq.Query]) -> wq.Query:
+    return Coordinated([wq.Or([p, wq.ConstantScoreQuery(p, OR_CLAUSE_BONUS)]) for p in parts])
 
 
 def _combine(op: str, parts: list[wq.Query | None], coordinate: bool = False) -> wq.Query | None:

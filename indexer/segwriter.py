@@ -26,6 +26,8 @@ from whoosh.writing import SegmentWriter
 from indexer.analysis import PolicyTokenizer, die_with_parent
 
 _SEP = "\x00"
+MEMO_CHARS = 200  # field values up to this long are analysed once per writer …
+MEMO_SIZE = 20_000  # … for this many distinct values at a time
 
 
 class _Postings:
@@ -83,6 +85,7 @@ class FastSegmentWriter(SegmentWriter):
     def __init__(self, ix: Any, **kwargs: Any):
         super().__init__(ix, **kwargs)
         self._inverted: dict[str, dict[bytes, _Postings]] = {}
+        self._memo: dict[tuple[str, Any], list[tuple[bytes, int, float, bytes]]] = {}
         self._fast_text = {
             name for name, field in self.schema.items()
             if type(field.format) is Positions and isinstance(field.analyzer, PolicyTokenizer)
@@ -106,17 +109,11 @@ class FastSegmentWriter(SegmentWriter):
             if field.indexed:
                 boost = self._field_boost(fields, name, docboost)
                 terms = self._inverted.setdefault(name, {})
-                packed = getattr(value, "packed", None)
-                if packed is not None and name in self._fast_text:
-                    items = self._text_items(_positions(packed), field.format.field_boost)
-                else:
-                    items = field.index(value)
-                entries = []
-                for tbytes, freq, weight, vbytes in items:
-                    if field.scorable:
-                        length += freq
-                    entries.append((tbytes, weight * boost, vbytes))
-                for tbytes, weight, vbytes in entries:
+                items = self._items(name, field, value)
+                if field.scorable:
+                    length = sum(item[1] for item in items)
+                for tbytes, _, weight, vbytes in items:
+                    weight *= boost
                     post = terms.get(tbytes)
                     if post is None:
                         post = terms[tbytes] = _Postings()
@@ -133,10 +130,28 @@ class FastSegmentWriter(SegmentWriter):
         self._added = True
         self.docnum += 1
 
-    @staticmethod
-    def _text_items(poses: dict[str, list[int]], field_boost: float) -> list[tuple[bytes, int, float, bytes]]:
-        return [(word.encode("utf-8"), len(pl), len(pl) * field_boost, _encode_positions(pl))
-                for word, pl in poses.items()]
+    def _items(self, name: str, field: Any, value: Any) -> list[tuple[bytes, int, float, bytes]]:
+        """``(term bytes, frequency, weight, value bytes)`` of one field value, as
+        ``field.index`` gives them. Short values (the title every paragraph repeats, doc_id,
+        departments, keywords) are memoised: each paragraph would otherwise redo them."""
+        packed = getattr(value, "packed", None)
+        key = (name, packed if packed is not None else value)
+        memo = isinstance(value, int) or (isinstance(value, str) and len(value) <= MEMO_CHARS)
+        if memo:
+            found = self._memo.get(key)
+            if found is not None:
+                return found
+        if packed is not None and name in self._fast_text:
+            fb = field.format.field_boost
+            items = [(word.encode("utf-8"), len(pl), len(pl) * fb, _encode_positions(pl))
+                     for word, pl in _positions(packed).items()]
+        else:
+            items = list(field.index(value))
+        if memo:
+            if len(self._memo) >= MEMO_SIZE:
+                self._memo.clear()
+            self._memo[key] = items
+        return items
 
     def _flush_segment(self) -> None:
         if self.pool.current or self.pool.runs:  # older segments are being merged in

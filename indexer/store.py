@@ -435,9 +435,10 @@ class IndexStore:
         """Date as yyyymmdd (0 when unknown) by docnum, for date sorting without a collector."""
         return self._derived(searcher)["date_keys"]
 
-    def doc_paragraphs(self, searcher: Searcher, query: Any) -> list[int]:
-        """Sorted paragraph docnums of the documents whose record matches ``query`` (a query on
-        document-level fields), cached per generation: filters such as a year range repeat."""
+    def doc_paragraphs(self, searcher: Searcher, query: Any) -> tuple[list[int], frozenset[int]]:
+        """Paragraph docnums of the documents whose record matches ``query`` (a query on
+        document-level fields), sorted and as a set, cached per generation: filters such as a
+        year range repeat."""
         derived = self._derived(searcher)
         cache = derived["doc_level"]
         found = cache.get(query)
@@ -446,7 +447,7 @@ class IndexStore:
             docs = set()
             for docnum in searcher.docs_for_query(query):
                 docs.update(members.get(record_doc.get(docnum), ()))
-            found = sorted(docs)
+            found = (sorted(docs), frozenset(docs))
             if len(cache) >= DOC_LEVEL_CACHE:
                 cache.clear()
             cache[query] = found
