@@ -98,7 +98,7 @@ def _scope(store: Any, searcher: Any, paragraphs: set[int], params: SearchParams
         return paragraphs
     low = params.year_from if params.year_from is not None else 0
     high = params.year_to if params.year_to is not None else 9999
-    return store.doc_paragraphs(searcher, wq.NumericRange("year", low, high))[1]
+    return store.doc_paragraph_set(searcher, wq.NumericRange("year", low, high))
 
 
 def _hit(fields: dict[str, Any], score: float | None, compiled: Compiled) -> dict[str, Any]:
@@ -261,7 +261,7 @@ def _docset(searcher: Any, query: wq.Query, memo: dict[int, set[int]]) -> set[in
     if found is not None:
         return found
     if isinstance(query, DocSet):
-        found = set(query.members)
+        found = set(query.docnums)
     elif isinstance(query, wq.Or):
         found = set().union(*(_docset(searcher, q, memo) for q in query.subqueries))
     elif isinstance(query, wq.And):
@@ -325,8 +325,8 @@ def search(store: Any, params: SearchParams) -> dict[str, Any]:
     in_years = _scope(store, searcher, paragraphs, params)
     query, filters = split_filters(compiled.query)
     scope = in_years
-    for members in filters:
-        scope = scope & members
+    for docset in filters:
+        scope = scope & store.doc_paragraph_set(searcher, docset.inner)
     limit = params.page * params.per_page
     deadline = time.monotonic() + TIME_LIMIT
     base, ranked = _match(searcher, query, scope, selections, limit, deadline, sort == "relevance", notices)

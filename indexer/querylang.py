@@ -25,7 +25,7 @@ from __future__ import annotations
 import bisect
 import math
 import re
-from collections.abc import Callable, Sequence, Set as AbstractSet
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Union
 
@@ -41,6 +41,9 @@ from indexer.normalize import fold
 MAX_CHARS = 500
 MAX_TERMS = 64
 MAX_DEPTH = 8
+# Score of a title match, times an idf over paragraphs (BM25F gave a one-word title match of
+# average length, indexed on every paragraph with a field boost of 1.5, 1.5 times the idf).
+TITLE_BOOST = 1.5
 OR_CLAUSE_BONUS = 5.0  # score added per matched clause in the OR fallback (one-term BM25F scores are 3-15)
 
 QUOTES = {'"': '"', "“": "”", "「": "」", "『": "』", "＂": "＂"}
@@ -97,16 +100,16 @@ class DocLevel(wq.Query):
 class DocSet(wq.Query):
     """Paragraph docnums (of the whole index) as a leaf query; each match scores ``score``."""
 
-    def __init__(self, docnums: Sequence[int], members: AbstractSet[int], score: float):
+    def __init__(self, inner: wq.Query, docnums: Sequence[int], score: float):
+        self.inner = inner  # the document-level query it was resolved from
         self.docnums = docnums  # sorted
-        self.members = members  # the same docnums as a set
         self.score = score
 
     def __eq__(self, other: object) -> bool:
-        return type(other) is DocSet and (self.docnums, self.score) == (other.docnums, other.score)
+        return type(other) is DocSet and (self.inner, self.score) == (other.inner, other.score)
 
     def __hash__(self) -> int:
-        return hash((DocSet, len(self.docnums), self.score))
+        return hash((DocSet, self.inner, self.score))
 
     def __repr__(self) -> str:
         return f"DocSet({len(self.docnums)} paragraphs, score={self.score:.3f})"
@@ -147,37 +150,35 @@ class _SortedIdsMatcher(ListMatcher):
             self._i = bisect.bisect_left(self._ids, id, self._i)
 
 
-def resolve_doc_level(query: wq.Query | None,
-                      expand: Callable[[wq.Query], tuple[Sequence[int], AbstractSet[int]]],
+def resolve_doc_level(query: wq.Query | None, expand: Callable[[wq.Query], Sequence[int]],
                       paragraphs: int) -> wq.Query | None:
     """``query`` with every ``DocLevel`` replaced by the ``DocSet`` of its paragraphs.
 
-    ``expand(inner)`` gives the paragraph docnums of the documents matching ``inner``, sorted
-    and as a set.
+    ``expand(inner)`` gives the sorted paragraph docnums of the documents matching ``inner``.
     A ``DocSet`` scores like a BM25 idf times the boost, so rarer values weigh more and a
     document's own 发文字号 (boost 10) outranks documents citing it (boost 2).
     """
     if query is None:
         return None
     if isinstance(query, DocLevel):
-        docnums, members = expand(query.inner)
-        return DocSet(docnums, members, query.boost * (math.log(paragraphs / (len(docnums) + 1)) + 1.0))
+        docnums = expand(query.inner)
+        return DocSet(query.inner, docnums, query.boost * (math.log(paragraphs / (len(docnums) + 1)) + 1.0))
     return query.apply(lambda child: resolve_doc_level(child, expand, paragraphs))
 
 
-def split_filters(query: wq.Query | None) -> tuple[wq.Query | None, list[AbstractSet[int]]]:
-    """Take the ``DocSet`` conjuncts off the top of a resolved query, as docnum sets to restrict
-    the search scope with (``year:2015-2019 环境保护`` = 环境保护 within those years).
+def split_filters(query: wq.Query | None) -> tuple[wq.Query | None, list[DocSet]]:
+    """Take the ``DocSet`` conjuncts off the top of a resolved query, to restrict the search
+    scope with (``year:2015-2019 环境保护`` = 环境保护 within those years).
 
     Every match would get the same constant score from them, so the ranking is unchanged, and
     a set intersection replaces stepping a matcher through every paragraph of the years. A
     conjunct left alone with exclusions keeps its place (Whoosh cannot run a bare NOT).
     """
     if isinstance(query, DocSet):
-        return None, [query.members]
+        return None, [query]
     if not isinstance(query, wq.And):
         return query, []
-    filters = [q.members for q in query.subqueries if isinstance(q, DocSet)]
+    filters = [q for q in query.subqueries if isinstance(q, DocSet)]
     rest = [q for q in query.subqueries if not isinstance(q, DocSet)]
     if not filters or (rest and all(isinstance(q, wq.Not) for q in rest)):
         return query, []
@@ -521,11 +522,12 @@ class _Compiler:
 
 
 def _text_term(word: str) -> wq.Query:
-    """The word itself, or its covers by shorter dictionary words as phrases (recall for
-    compounds the text segments differently, see ``Segmenter.covers``)."""
-    alternatives: list[wq.Query] = [wq.Term("text", word), wq.Term("title", word)]
+    """The word in the paragraph or in its document's title; or its covers by shorter
+    dictionary words as phrases (recall for compounds the text segments differently, see
+    ``Segmenter.covers``)."""
+    alternatives: list[wq.Query] = [wq.Term("text", word), _in_title(wq.Term("title", word))]
     for cover in get_segmenter().covers(word):
-        alternatives += [wq.Phrase("text", cover), wq.Phrase("title", cover)]
+        alternatives += [wq.Phrase("text", cover), _in_title(wq.Phrase("title", cover))]
     return wq.Or(alternatives)
 
 
@@ -534,7 +536,13 @@ def _text_phrase(words: list[str]) -> wq.Query | None:
         return None
     if len(words) == 1:
         return _text_term(words[0])
-    return wq.Or([wq.Phrase("text", words), wq.Phrase("title", words)])
+    return wq.Or([wq.Phrase("text", words), _in_title(wq.Phrase("title", words))])
+
+
+def _in_title(query: wq.Query) -> "DocLevel":
+    """Every paragraph of the documents whose title matches: 外国人入境出境管理条例 第六条 finds
+    article 6 of that regulation. Titles are indexed once per document, not per paragraph."""
+    return DocLevel(query, boost=TITLE_BOOST)
 
 
 class Coordinated(wq.Or):

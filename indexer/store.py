@@ -14,6 +14,7 @@ import queue
 import shutil
 import threading
 import time
+from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -45,7 +46,8 @@ META_FILE = "policysearch.json"
 BATCH_CHARS = 300_000
 # Posting buffer of each Whoosh writer process before it spills a sorted run to disk.
 WRITER_MB = 256
-DOC_LEVEL_CACHE = 512  # document-level conditions (years, kinds, 发文字号) kept per generation
+DOC_LEVEL_CACHE = 8_000_000  # paragraph docnums of cached document-level conditions (4 bytes each)
+DOC_LEVEL_SETS = 64  # cached filter sets (years, kinds: ~40 bytes per paragraph)
 
 
 @dataclass
@@ -135,17 +137,17 @@ class ParallelWriter(MpWriter):
 
 
 def index_records(doc: Document, tokens: Mapping[str, analysis.Packed]) -> Iterator[dict[str, Any]]:
-    """The Whoosh records of one document, its paragraphs then its document record, with title
-    and text pre-segmented from ``tokens`` (``{text: packed tokens}``)."""
-    title = analysis.Presegmented(doc.title, tokens[doc.title]) if doc.title else doc.title
+    """The Whoosh records of one document, its paragraphs then its document record, with text
+    and title pre-segmented from ``tokens`` (``{text: packed tokens}``)."""
     for para in doc.paragraphs:
         rec = paragraph_record(doc, para)
-        if title:
-            rec["title"] = title
         if para.text:
             rec["text"] = analysis.Presegmented(para.text, tokens[para.text])
         yield rec
-    yield document_record(doc)
+    rec = document_record(doc)
+    if doc.title:
+        rec["title"] = analysis.Presegmented(doc.title, tokens[doc.title])
+    yield rec
 
 
 def _date_key(date: str | None) -> int:
@@ -435,22 +437,42 @@ class IndexStore:
         """Date as yyyymmdd (0 when unknown) by docnum, for date sorting without a collector."""
         return self._derived(searcher)["date_keys"]
 
-    def doc_paragraphs(self, searcher: Searcher, query: Any) -> tuple[list[int], frozenset[int]]:
-        """Paragraph docnums of the documents whose record matches ``query`` (a query on
-        document-level fields), sorted and as a set, cached per generation: filters such as a
-        year range repeat."""
+    def doc_paragraphs(self, searcher: Searcher, query: Any) -> array:
+        """Sorted paragraph docnums of the documents whose record matches ``query`` (a query on
+        document-level fields: title words, years, kinds, 发文字号).
+
+        Cached per generation, as C arrays up to ``DOC_LEVEL_CACHE`` docnums in all: the same
+        title words and filters come back query after query, and a common title word (人民政府)
+        covers a third of the paragraphs.
+        """
         derived = self._derived(searcher)
         cache = derived["doc_level"]
         found = cache.get(query)
         if found is None:
             members, record_doc = derived["members"], derived["record_doc"]
-            docs = set()
+            docs: set[int] = set()
             for docnum in searcher.docs_for_query(query):
                 docs.update(members.get(record_doc.get(docnum), ()))
-            found = (sorted(docs), frozenset(docs))
-            if len(cache) >= DOC_LEVEL_CACHE:
-                cache.clear()
-            cache[query] = found
+            found = array("I", sorted(docs))
+            with self._cache_lock:
+                derived["doc_level_size"] += len(found)
+                if derived["doc_level_size"] > DOC_LEVEL_CACHE:
+                    cache.clear()
+                    derived["doc_level_size"] = len(found)
+                cache[query] = found
+        return found
+
+    def doc_paragraph_set(self, searcher: Searcher, query: Any) -> frozenset[int]:
+        """``doc_paragraphs`` as a set, for narrowing a search scope (year ranges, kinds); cached
+        for the few filters in use."""
+        sets = self._derived(searcher)["doc_level_sets"]
+        found = sets.get(query)
+        if found is None:
+            found = frozenset(self.doc_paragraphs(searcher, query))
+            with self._cache_lock:
+                if len(sets) >= DOC_LEVEL_SETS:
+                    sets.clear()
+                sets[query] = found
         return found
 
     def hit_fields(self, searcher: Searcher, docnum: int) -> dict[str, Any]:
@@ -494,6 +516,8 @@ class IndexStore:
                     members=members,
                     record_doc=record_doc,
                     doc_level={},
+                    doc_level_size=0,
+                    doc_level_sets={},
                     facets=facets.build_tables(reader, paragraphs, values),
                     date_keys=[days.get(i, 0) for i in owner],
                 )
