@@ -53,6 +53,8 @@ POLICY_TERMS = DATA_DIR / "policy_terms.txt"
 DOMAIN_FREQ = 50_000
 MAX_COVERS = 3  # alternative spellings of one query word by shorter words
 MAX_SUBWORD = 8  # longer dictionary words inside a word are rare and add little recall
+WORD_MEMO = 500_000  # distinct words whose sub-words are remembered (see Segmenter._learn)
+_SKIP: tuple[tuple[str, int], ...] = (("", -1),)  # memo value of a word that is not a token
 
 # One dictionary line: word [freq] [tag]; the word itself may not contain whitespace.
 _FREQ = re.compile(r"^\d+$")
@@ -199,6 +201,7 @@ class Segmenter:
             self._jieba.add_word(e.word, e.freq or DOMAIN_FREQ, e.tag)
         self._freq = self._jieba.FREQ
         self._covers: dict[str, list[list[str]]] = {}
+        self._word_info: dict[str, tuple[tuple[str, int], ...]] = {}
         self._domain_words = frozenset(e.word for e in entries)
 
     @property
@@ -211,30 +214,48 @@ class Segmenter:
     def segment(self, text: str, subwords: bool = True) -> list[Seg]:
         """Tokens of ``text`` (see module docstring); spans index ``text`` itself.
 
-        The hot loop of every ingest (a third of its CPU time), hence the local names."""
+        The hot loop of every ingest (a third of its CPU time), hence the local names and the
+        per-word memo of ``_word_info``."""
         out: list[Seg] = []
         append = out.append
+        info = self._word_info
         pos = start = 0
         for word in self._jieba.cut(fold(text), HMM=True):
             end = start + len(word)
-            if word.isalnum() or any(ch.isalnum() for ch in word):
+            found = info.get(word)
+            if found is None:
+                found = self._learn(word)
+            if found is not _SKIP:
                 append(Seg(word, pos, start, end))
-                if subwords and len(word) > 2:
-                    out.extend(self._subwords(word, pos, start))
+                if subwords:
+                    for gram, offset in found:
+                        append(Seg(gram, pos, start + offset, start + offset + len(gram)))
                 pos += 1
             start = end
         return out
 
-    def _subwords(self, word: str, pos: int, start: int) -> Iterator[Seg]:
-        """Dictionary words strictly inside ``word``, each text once (Whoosh wants one posting
-        per position), shortest first like jieba's ``cut_for_search``."""
+    def _learn(self, word: str) -> tuple[tuple[str, int], ...]:
+        """Memoised facts about one word: ``_SKIP`` (no letter or digit: punctuation, spaces)
+        or its sub-words as ``(gram, offset)``. Words repeat, so each is examined once."""
+        if not any(ch.isalnum() for ch in word):
+            found = _SKIP
+        else:
+            found = tuple(self._subwords(word)) if len(word) > 2 else ()
+        if len(self._word_info) >= WORD_MEMO:
+            self._word_info.clear()
+        self._word_info[word] = found
+        return found
+
+    def _subwords(self, word: str) -> Iterator[tuple[str, int]]:
+        """Dictionary words strictly inside ``word`` with their offsets, each text once (Whoosh
+        wants one posting per position), shortest first like jieba's ``cut_for_search``."""
         seen: set[str] = set()
         for n in range(2, min(len(word), MAX_SUBWORD + 1)):
             for i in range(len(word) - n + 1):
                 gram = word[i : i + n]
                 if gram not in seen and self.is_word(gram):
                     seen.add(gram)
-                    yield Seg(gram, pos, start + i, start + i + n)
+                    yield gram, i
 
     def covers(self, word: str) -> list[list[str]]:
         """The ways to spell ``word`` with the fewest shorter dictionary words (at most

@@ -93,7 +93,7 @@ class ParallelWriter(MpWriter):
         filename = f"{self._batches}.doclist"
         with self.temp_storage().create_file(filename).raw_file() as f:
             for item in self.docbuffer:
-                pickle.dump(item, f, 2)
+                pickle.dump(item, f, pickle.HIGHEST_PROTOCOL)
         if len(self.tasks) < self.procs:
             self._new_task()
         self.tasks[self._batches % self.procs].jobqueue.put((filename, len(self.docbuffer)))
@@ -416,14 +416,22 @@ class IndexStore:
         fields = self.searcher().document(key=doc_id)
         if fields is None or "payload" not in fields:
             return None
-        return decode_document(fields["payload"])
+        return decode_document(fields["payload"], fields["paragraphs"])
 
-    def iter_documents(self) -> Iterator[Document]:
+    def iter_documents(self, with_paragraphs: Callable[[Document], bool] | None = None) -> Iterator[Document]:
         """Every stored ``Document`` of the current generation, in index order (indexing order for
-        a single-process write; sub-writer by sub-writer for a parallel one)."""
+        a single-process write; sub-writer by sub-writer for a parallel one).
+
+        ``with_paragraphs(doc)`` (given the document without them) says whose paragraphs to
+        decode, by default everyone's; the others come with an empty paragraph list.
+        """
         s = self.searcher()
         for docnum in sorted(s.docs_for_query(Term("rtype", DOC))):
-            yield decode_document(s.stored_fields(docnum)["payload"])
+            fields = s.stored_fields(docnum)
+            doc = decode_document(fields["payload"])
+            if with_paragraphs is None or with_paragraphs(doc):
+                doc = decode_document(fields["payload"], fields["paragraphs"])
+            yield doc
 
     def facet_tables(self, searcher: Searcher) -> facets.Tables:
         """Facet value -> paragraph docnums for the searcher's generation, built once, shared."""

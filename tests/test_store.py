@@ -87,6 +87,13 @@ def test_iter_documents(store: IndexStore):
     assert list(store.iter_documents()) == fixture_docs()
 
 
+def test_iter_documents_decodes_only_the_paragraphs_asked_for(store: IndexStore):
+    docs = list(store.iter_documents(with_paragraphs=lambda doc: doc.kind == "minutes"))
+    assert [(d.kind, len(d.paragraphs)) for d in docs] == [
+        ("minutes", 14), ("minutes", 3), ("policy", 0), ("policy", 0), ("other", 0), ("policy", 0)]
+    assert [replace(d, paragraphs=[]) for d in docs] == [replace(d, paragraphs=[]) for d in fixture_docs()]
+
+
 def test_paragraph_records_store_only_their_own_values(store: IndexStore):
     s = store.searcher()
     paragraphs = sorted(store.paragraph_docnums(s))

@@ -18,7 +18,6 @@ from urllib.parse import urlencode
 from flask import Blueprint, Flask, Response, abort, current_app, jsonify, redirect, render_template, request, url_for
 from jinja2 import Environment, Template
 from markupsafe import Markup
-from whoosh.query import Term
 
 from indexer.decisions import (
     SORT_KEYS,
@@ -38,8 +37,6 @@ from indexer.lifecycle import LinkIndex, summarize
 from indexer.models import Document
 from indexer.query import SearchParams
 from indexer.query import search as run_search
-from indexer.schema import DOC, decode_document
-from indexer.store import IndexStore
 
 from .links import page_links
 from .resources import resources
@@ -74,13 +71,6 @@ class Corpus:
     items: list[ItemRow]
 
 
-def iter_documents(store: IndexStore) -> Iterator[Document]:
-    """Every stored document record. Belongs in ``IndexStore`` (requested); kept here until then."""
-    searcher = store.searcher()
-    for docnum in sorted(searcher.docs_for_query(Term("rtype", DOC))):
-        yield decode_document(searcher.stored_fields(docnum)["payload"])
-
-
 def build_corpus(docs: Iterator[Document]) -> Corpus:
     """One pass over the documents: link summaries, decision rows and agenda-item rows."""
     summaries, decisions, items = [], [], []
@@ -98,7 +88,9 @@ def corpus() -> Corpus:
     if "lifecycle" not in cache:
         with _build_lock:
             if "lifecycle" not in cache:
-                built = cache["lifecycle"] = build_corpus(iter_documents(store))
+                # Only meeting minutes have decisions and are matched by their text.
+                docs = store.iter_documents(with_paragraphs=lambda doc: doc.kind == "minutes")
+                built = cache["lifecycle"] = build_corpus(docs)
                 log.info("lifecycle tables: %d decisions, %d links", len(built.decisions), len(built.links.links))
     return cache["lifecycle"]
 
