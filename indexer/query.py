@@ -18,6 +18,7 @@ import time
 from collections import Counter
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import Any
 
 from whoosh import query as wq
@@ -34,6 +35,7 @@ log = logging.getLogger(__name__)
 SORTS = ("relevance", "newest", "oldest")
 MAX_PER_PAGE = 100
 MAX_WINDOW = 10_000  # page * per_page: deep paging costs a full sort for nothing useful
+DATE_SORT_MAX = 20_000  # results up to this size are sorted by date; bigger ones read the date order
 TIME_LIMIT = 3.0  # seconds of matching per search before the ranking is cut short (totals stay exact)
 NOTICE_FALLBACK = "没有同时包含全部检索词的段落，以下为包含任一检索词的结果。(No paragraph contains all the words; showing paragraphs with any of them.)"
 NOTICE_TIMEOUT = "检索超时，结果可能不完整。(The search timed out; results may be incomplete.)"
@@ -87,15 +89,15 @@ def _selected(params: SearchParams) -> dict[str, list[Any]]:
     }
 
 
-def _scope(store: Any, searcher: Any, paragraphs: set[int], params: SearchParams) -> AbstractSet[int]:
-    """Paragraph docnums inside the year range (all paragraphs without one).
+def _scope(store: Any, searcher: Any, params: SearchParams) -> AbstractSet[int] | None:
+    """Paragraph docnums inside the year range (``None``, all paragraphs, without one).
 
     Years are document-level values: the range is matched on the document records once and
     the paragraph set cached (``IndexStore.doc_paragraphs``), instead of a ``NumericRange``
     walk over every paragraph on each filtered search.
     """
     if params.year_from is None and params.year_to is None:
-        return paragraphs
+        return None
     low = params.year_from if params.year_from is not None else 0
     high = params.year_to if params.year_to is not None else 9999
     return store.doc_paragraph_set(searcher, wq.NumericRange("year", low, high))
@@ -126,7 +128,8 @@ def _hit(fields: dict[str, Any], score: float | None, compiled: Compiled) -> dic
 
 class _MatchCollector(WrappingCollector):
     """One pass over the query's matches: records every match inside ``scope`` (for the total
-    and the facet counts) and scores only those in ``allow`` (the facet selections applied).
+    and the facet counts) and scores only those in ``allow`` (the facet selections applied);
+    ``None`` for either means every paragraph.
 
     Walking the matcher once replaces a ``docs_for_query`` pass plus a ranking pass, which
     halves the cost of the queries that dominate the tail (common words, phrase checks of
@@ -136,7 +139,8 @@ class _MatchCollector(WrappingCollector):
     work in the main thread; the web server searches from worker threads).
     """
 
-    def __init__(self, child: Any, scope: set[int], allow: set[int], deadline: float):
+    def __init__(self, child: Any, scope: AbstractSet[int] | None, allow: AbstractSet[int] | None,
+                 deadline: float):
         super().__init__(child)
         self.scope = scope
         self.allow = allow
@@ -150,19 +154,21 @@ class _MatchCollector(WrappingCollector):
         while matcher.is_active():
             sub_docnum = matcher.id()
             docnum = offset + sub_docnum
-            if docnum in scope:
+            if scope is None or docnum in scope:
                 matched.add(docnum)
-                if docnum in allow:
+                if allow is None or docnum in allow:
                     child.collect(sub_docnum)
             matcher.next()
             if clock() >= deadline:
                 raise TimeLimit
 
 
-def _match(searcher: Any, query: wq.Query | None, scope: set[int], selections: dict[str, set[int]],
-           limit: int, deadline: float, scored: bool, notices: list[str]) -> tuple[set[int], list[tuple[int, float]]]:
+def _match(searcher: Any, query: wq.Query | None, scope: AbstractSet[int] | None,
+           selections: dict[str, frozenset[int]], limit: int, deadline: float, scored: bool,
+           notices: list[str]) -> tuple[AbstractSet[int] | None, list[tuple[int, float]]]:
     """``(base, ranked)``: docnums of ``scope`` matching ``query`` (before facet selections) and,
     when ``scored``, the top ``limit`` (docnum, BM25F score) among those the selections allow.
+    ``None`` for ``scope`` or ``base`` is every paragraph (no query, no year range).
 
     After the deadline the ranking is partial (with a notice) but the match set is completed
     without scoring, so totals and facet counts stay exact. Unscored (date-sorted) searches take
@@ -173,7 +179,7 @@ def _match(searcher: Any, query: wq.Query | None, scope: set[int], selections: d
     if isinstance(query, Coordinated):
         return _match_coordinated(searcher, query, scope, selections, limit, deadline, scored, notices)
     if not scored:
-        return scope & set(searcher.docs_for_query(query)), []
+        return _within(scope, set(searcher.docs_for_query(query))), []
     collector = _MatchCollector(TopCollector(limit=limit, usequality=False, replace=0), scope,
                                 facets.apply_selections(scope, selections), deadline)
     try:
@@ -181,11 +187,12 @@ def _match(searcher: Any, query: wq.Query | None, scope: set[int], selections: d
     except TimeLimit:
         notices.append(NOTICE_TIMEOUT)
         log.warning("search timed out after %.1f s: %.200r", TIME_LIMIT, query)  # the tree can be huge
-        return scope & set(searcher.docs_for_query(query)), _top(collector)
+        return _within(scope, set(searcher.docs_for_query(query))), _top(collector)
     return collector.matched, _top(collector)
 
 
-def _match_coordinated(searcher: Any, query: Coordinated, scope: AbstractSet[int], selections: dict[str, set[int]],
+def _match_coordinated(searcher: Any, query: Coordinated, scope: AbstractSet[int] | None,
+                       selections: dict[str, frozenset[int]],
                        limit: int, deadline: float, scored: bool,
                        notices: list[str]) -> tuple[set[int], list[tuple[int, float]]]:
     """``_match`` for a top-level ``Coordinated`` OR (the fallback): coverage first, then BM25F.
@@ -199,11 +206,11 @@ def _match_coordinated(searcher: Any, query: Coordinated, scope: AbstractSet[int
     """
     allow = facets.apply_selections(scope, selections)
     memo: dict[int, set[int]] = {}
-    clause_sets = [_docset(searcher, clause, memo) & scope for clause in query.clauses]
+    clause_sets = [_within(scope, _docset(searcher, clause, memo)) for clause in query.clauses]
     matched: set[int] = set().union(*clause_sets)
     if not scored:
         return matched, []
-    coverage = Counter(n for docs in clause_sets for n in docs & allow)
+    coverage = Counter(n for docs in clause_sets for n in _within(allow, docs))
     by_level: dict[int, list[int]] = {}
     for docnum, level in coverage.items():
         by_level.setdefault(level, []).append(docnum)
@@ -253,6 +260,16 @@ def _add_scores(searcher: Any, query: wq.Query, docnums: list[int], scores: dict
                 raise TimeLimit
 
 
+def _none_in(docs: AbstractSet[int] | None) -> bool:
+    """No paragraph in ``docs`` (``None`` is every paragraph)."""
+    return docs is not None and not docs
+
+
+def _within(scope: AbstractSet[int] | None, docs: set[int]) -> set[int]:
+    """``docs`` inside ``scope`` (``None``: no restriction)."""
+    return docs if scope is None else docs & scope
+
+
 def _docset(searcher: Any, query: wq.Query, memo: dict[int, set[int]]) -> set[int]:
     """Docnums matching ``query``, by set algebra over the leaves: a posting list is read with
     Whoosh's block-wise ``all_ids``, unions and intersections are C set operations (Whoosh's
@@ -287,10 +304,19 @@ def _top(collector: _MatchCollector) -> list[tuple[int, float]]:
     return [(results.docnum(i), results.score(i)) for i in range(len(results.top_n))]
 
 
-def _by_date(days: list[int], docs: set[int], limit: int, newest: bool) -> list[int]:
-    """First ``limit`` docnums by date; same-date paragraphs in reading order, undated last."""
-    sign = -1 if newest else 1
-    return heapq.nsmallest(limit, docs, key=lambda n: (days[n] == 0, sign * days[n], n))
+def _by_date(store: Any, searcher: Any, docs: AbstractSet[int] | None, limit: int, newest: bool) -> list[int]:
+    """First ``limit`` docnums by date; same-date paragraphs in reading order, undated last.
+
+    A big result set (browsing every paragraph by date) is read off the generation's
+    date order instead of sorting hundreds of thousands of docnums per request."""
+    if docs is not None and len(docs) <= DATE_SORT_MAX:
+        days = store.date_keys(searcher)
+        sign = -1 if newest else 1
+        return heapq.nsmallest(limit, docs, key=lambda n: (days[n] == 0, sign * days[n], n))
+    order = store.date_order(searcher, newest)
+    if docs is None:
+        return order[:limit]
+    return list(islice((n for n in order if n in docs), limit))
 
 
 def _split(value: str | None) -> list[str]:
@@ -306,8 +332,8 @@ def search(store: Any, params: SearchParams) -> dict[str, Any]:
     if compiled.query is None and params.q.strip():
         raise QueryError(f"检索式中没有可检索的文字：{params.q} (the query has no searchable words)")
     searcher = store.searcher()
-    tables = store.facet_tables(searcher)
-    paragraphs = store.paragraph_docnums(searcher)
+    index = store.facet_index(searcher)
+    paragraphs = index.paragraphs
 
     def resolved(c: Compiled) -> Compiled:
         c.query = resolve_doc_level(c.query, lambda q: store.doc_paragraphs(searcher, q), len(paragraphs))
@@ -315,43 +341,44 @@ def search(store: Any, params: SearchParams) -> dict[str, Any]:
 
     compiled = resolved(compiled)
     selected = _selected(params)
-    selections = facets.selection_sets(tables, selected)
+    selections = facets.selection_sets(index, selected)
 
     fallback = None
     notices: list[str] = []
     sort = params.sort
     if sort == "relevance" and compiled.positive_terms == 0:
         sort = "newest"  # browsing by filters only: every hit scores the same
-    in_years = _scope(store, searcher, paragraphs, params)
+    in_years = _scope(store, searcher, params)
     query, filters = split_filters(compiled.query)
     scope = in_years
     for docset in filters:
-        scope = scope & store.doc_paragraph_set(searcher, docset.inner)
+        members = store.doc_paragraph_set(searcher, docset.inner)
+        scope = members if scope is None else scope & members
     limit = params.page * params.per_page
     deadline = time.monotonic() + TIME_LIMIT
     base, ranked = _match(searcher, query, scope, selections, limit, deadline, sort == "relevance", notices)
-    if not facets.apply_selections(base, selections) and compiled.positive_terms > 1:
+    if _none_in(facets.apply_selections(base, selections)) and compiled.positive_terms > 1:
         or_compiled = resolved(compile_query(tree, mode="or"))
         or_notices: list[str] = []
         or_base, or_ranked = _match(searcher, or_compiled.query, in_years, selections, limit, deadline,
                                     sort == "relevance", or_notices)
-        if facets.apply_selections(or_base, selections):
+        if not _none_in(facets.apply_selections(or_base, selections)):
             compiled, base, ranked, fallback = or_compiled, or_base, or_ranked, "or"
             notices = [NOTICE_FALLBACK, *or_notices]
-    matched = facets.apply_selections(base, selections)
+    matched = facets.apply_selections(base, selections)  # None: every paragraph
 
     start = (params.page - 1) * params.per_page
     if sort != "relevance":
-        ranked = [(n, None) for n in _by_date(store.date_keys(searcher), matched, limit, newest=sort == "newest")]
+        ranked = [(n, None) for n in _by_date(store, searcher, matched, limit, newest=sort == "newest")]
     hits = [_hit(store.hit_fields(searcher, n), score, compiled) for n, score in ranked[start:]]
     return {
         "query": params.q,
-        "total": len(matched),
+        "total": len(paragraphs if matched is None else matched),
         "page": params.page,
         "per_page": params.per_page,
         "fallback": fallback,
         "hits": hits,
-        "facets": facets.count(tables, base, selections, selected),
+        "facets": facets.count(index, base, selections, selected),
         "took_ms": round((time.perf_counter() - t0) * 1000, 1),
         "notice": " ".join(notices) or None,
     }

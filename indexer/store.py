@@ -16,7 +16,7 @@ import threading
 import time
 from array import array
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,7 +35,7 @@ from indexer import analysis, facets
 from indexer.errors import IndexLockedError, IndexMissingError, PolicySearchError, RebuildRequiredError
 from indexer.models import Document
 from indexer.segwriter import FastSegmentWriter, FastSubWriter
-from indexer.schema import (DOC, FORMAT_VERSION, PARA, build_schema, decode_document, document_record, hit_fields,
+from indexer.schema import (DOC, FORMAT_VERSION, build_schema, decode_document, document_record, hit_fields,
                             info_document, meeting_label, paragraph_record)
 
 log = logging.getLogger(__name__)
@@ -47,7 +47,7 @@ BATCH_CHARS = 300_000
 # Posting buffer of each Whoosh writer process before it spills a sorted run to disk.
 WRITER_MB = 256
 DOC_LEVEL_CACHE = 8_000_000  # paragraph docnums of cached document-level conditions (4 bytes each)
-DOC_LEVEL_SETS = 64  # cached filter sets (years, kinds: ~40 bytes per paragraph)
+DOC_LEVEL_SETS = 4  # cached filter sets (year ranges, kinds: ~40 bytes per paragraph)
 
 
 @dataclass
@@ -433,13 +433,25 @@ class IndexStore:
                 doc = decode_document(fields["payload"], fields["paragraphs"])
             yield doc
 
-    def facet_tables(self, searcher: Searcher) -> facets.Tables:
-        """Facet value -> paragraph docnums for the searcher's generation, built once, shared."""
+    def facet_index(self, searcher: Searcher) -> facets.FacetIndex:
+        """Facet values of every paragraph for the searcher's generation, built once, shared."""
         return self._derived(searcher)["facets"]
 
-    def paragraph_docnums(self, searcher: Searcher) -> set[int]:
-        """Docnums of all paragraph records (not whole-document records) of this generation."""
-        return self._derived(searcher)["paragraphs"]
+    def paragraph_docnums(self, searcher: Searcher) -> list[int]:
+        """Sorted docnums of all paragraph records (not whole-document records) of this generation."""
+        return self.facet_index(searcher).paragraphs
+
+    def date_order(self, searcher: Searcher, newest: bool) -> list[int]:
+        """Every paragraph docnum by date (newest or oldest first; same date in reading order,
+        undated last), built once per generation on first use."""
+        derived = self._derived(searcher)
+        key = "newest" if newest else "oldest"
+        found = derived.get(key)
+        if found is None:
+            days, sign = derived["date_keys"], -1 if newest else 1
+            found = derived[key] = sorted(self.paragraph_docnums(searcher),
+                                          key=lambda n: (days[n] == 0, sign * days[n], n))
+        return found
 
     def date_keys(self, searcher: Searcher) -> list[int]:
         """Date as yyyymmdd (0 when unknown) by docnum, for date sorting without a collector."""
@@ -498,38 +510,69 @@ class IndexStore:
         cache = self.generation_cache(searcher)
         with self._cache_lock:
             if "facets" not in cache:
-                reader = searcher.reader()
-                paragraphs = set(searcher.docs_for_query(Term("rtype", PARA)))
-                docs = {}
-                record_doc = {}
-                for docnum in searcher.docs_for_query(Term("rtype", DOC)):
-                    doc = info_document(searcher.stored_fields(docnum)["info"])
-                    docs[doc.doc_id] = doc
-                    record_doc[docnum] = doc.doc_id
-                owner: list[str | None] = [None] * reader.doc_count_all()
-                members: dict[str, set[int]] = {}
-                for term in reader.lexicon("doc_id"):
-                    doc_id = term.decode("utf-8")
-                    nums = set(reader.postings("doc_id", term).all_ids()) & paragraphs
-                    members[doc_id] = nums
-                    for n in nums:
-                        owner[n] = doc_id
-                values = [({"year": d.year, "kind": d.kind, "meeting": meeting_label(d)}, members.get(i, set()))
-                          for i, d in docs.items()]
-                days = {i: _date_key(d.date) for i, d in docs.items()}
-                cache.update(
-                    paragraphs=paragraphs,
-                    docs=docs,
-                    owner=owner,
-                    members=members,
-                    record_doc=record_doc,
-                    doc_level={},
-                    doc_level_size=0,
-                    doc_level_sets={},
-                    facets=facets.build_tables(reader, paragraphs, values),
-                    date_keys=[days.get(i, 0) for i in owner],
-                )
+                cache.update(self._build_derived(searcher))
             return cache
+
+    @staticmethod
+    def _build_derived(searcher: Searcher) -> dict[str, Any]:
+        reader = searcher.reader()
+        size = reader.doc_count_all()
+        docs = {}
+        record_doc = {}
+        for docnum in searcher.docs_for_query(Term("rtype", DOC)):
+            doc = info_document(searcher.stored_fields(docnum)["info"])
+            docs[doc.doc_id] = doc
+            record_doc[docnum] = doc.doc_id
+        # A document's paragraphs are written as one group, so their docnums are consecutive
+        # (a range costs 48 bytes; a set of them ~40 bytes per paragraph).
+        owner: list[str | None] = [None] * size
+        members: dict[str, range | array] = {}
+        for term in reader.lexicon("doc_id"):
+            doc_id = term.decode("utf-8")
+            nums = [n for n in reader.postings("doc_id", term).all_ids() if n not in record_doc]
+            if not nums:
+                continue
+            contiguous = nums[-1] - nums[0] + 1 == len(nums)
+            members[doc_id] = range(nums[0], nums[-1] + 1) if contiguous else array("I", nums)
+            for n in nums:
+                owner[n] = doc_id
+        columns: dict[str, list[Any]] = {name: [None] * size for name in ("year", "kind", "meeting")}
+        where: dict[str, dict[Any, list[Sequence[int]]]] = {name: {} for name in facets.FACETS}
+        for doc_id, nums in members.items():
+            doc = docs.get(doc_id)
+            if doc is None:
+                continue
+            for name, value in (("year", doc.year or None), ("kind", doc.kind or None),
+                                ("meeting", meeting_label(doc))):
+                if value is None:
+                    continue
+                column = columns[name]
+                for n in nums:
+                    column[n] = value
+                where[name].setdefault(value, []).append(nums)
+        shared: dict[tuple[str, ...], tuple[str, ...]] = {}
+        for facet, fieldname in (("department", "departments"), ("topic", "topics")):
+            column = columns[facet] = [()] * size
+            for term in reader.lexicon(fieldname):
+                value = term.decode("utf-8")
+                nums = array("I", (n for n in reader.postings(fieldname, term).all_ids() if owner[n] is not None))
+                for n in nums:
+                    grown = column[n] + (value,)
+                    column[n] = shared.setdefault(grown, grown)
+                if nums:
+                    where[facet][value] = [nums]
+        days = {i: _date_key(d.date) for i, d in docs.items()}
+        return {
+            "docs": docs,
+            "owner": owner,
+            "members": members,
+            "record_doc": record_doc,
+            "doc_level": {},
+            "doc_level_size": 0,
+            "doc_level_sets": {},
+            "facets": facets.FacetIndex(columns, where, (n for n, d in enumerate(owner) if d is not None)),
+            "date_keys": [days.get(i, 0) for i in owner],
+        }
 
     def stats(self) -> dict[str, Any]:
         """documents, paragraphs, departments (distinct), years (sorted), kinds {kind: documents},
@@ -537,12 +580,12 @@ class IndexStore:
         s = self.searcher()
         docs = self._derived(s)["docs"]
         kinds = Counter(d.kind for d in docs.values())
-        tables = self.facet_tables(s)
+        index = self.facet_index(s)
         return {
             "documents": len(docs),
-            "paragraphs": len(self.paragraph_docnums(s)),
-            "departments": len(tables["department"]),
-            "years": sorted(tables["year"]),
+            "paragraphs": len(index.paragraphs),
+            "departments": len(index.distinct("department")),
+            "years": sorted(index.distinct("year")),
             "kinds": dict(sorted(kinds.items())),
             "size_bytes": sum(p.stat().st_size for p in self.path.iterdir() if p.is_file()),
             "format_version": self.meta.get("format_version"),
