@@ -30,13 +30,14 @@ from dataclasses import dataclass, field
 from typing import Union
 
 from whoosh import query as wq
-from whoosh.matching import ListMatcher, NullMatcher, ReadTooFar
+from whoosh.matching import NullMatcher
 
 from indexer.analysis import get_segmenter
 from indexer.docnumber import find_doc_numbers, normalize_doc_number
 from indexer.errors import QueryError
 from indexer.gazetteer import get_gazetteer
 from indexer.normalize import fold
+from indexer.postcache import CachedTerm, SortedIdsMatcher
 
 MAX_CHARS = 500
 MAX_TERMS = 64
@@ -125,7 +126,7 @@ class DocSet(wq.Query):
 
     def matcher(self, searcher, context=None):  # type: ignore[no-untyped-def]
         ids = self._local(searcher)
-        return _SortedIdsMatcher(ids, all_weights=self.score) if ids else NullMatcher()
+        return SortedIdsMatcher(ids, all_weights=self.score) if ids else NullMatcher()
 
     def _local(self, searcher) -> list[int]:  # type: ignore[no-untyped-def]
         """This segment's share of the docnums, numbered within the segment (Whoosh builds a
@@ -137,17 +138,6 @@ class DocSet(wq.Query):
         end = offset + searcher.reader().doc_count_all()
         lo, hi = bisect.bisect_left(self.docnums, offset), bisect.bisect_left(self.docnums, end)
         return [n - offset for n in self.docnums[lo:hi]]
-
-
-class _SortedIdsMatcher(ListMatcher):
-    """``ListMatcher`` whose ``skip_to`` bisects: Whoosh's steps one id at a time, which made
-    an intersection with a 300,000-paragraph ``DocSet`` (kind:other) cost a Python loop."""
-
-    def skip_to(self, id: int) -> None:  # noqa: A002 (Whoosh's signature)
-        if not self.is_active():
-            raise ReadTooFar
-        if id > self._ids[self._i]:
-            self._i = bisect.bisect_left(self._ids, id, self._i)
 
 
 def resolve_doc_level(query: wq.Query | None, expand: Callable[[wq.Query], Sequence[int]],
@@ -525,7 +515,7 @@ def _text_term(word: str) -> wq.Query:
     """The word in the paragraph or in its document's title; or its covers by shorter
     dictionary words as phrases (recall for compounds the text segments differently, see
     ``Segmenter.covers``)."""
-    alternatives: list[wq.Query] = [wq.Term("text", word), _in_title(wq.Term("title", word))]
+    alternatives: list[wq.Query] = [CachedTerm("text", word), _in_title(wq.Term("title", word))]
     for cover in get_segmenter().covers(word):
         alternatives += [wq.Phrase("text", cover), _in_title(wq.Phrase("title", cover))]
     return wq.Or(alternatives)
