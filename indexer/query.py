@@ -27,7 +27,8 @@ from whoosh.collectors import TimeLimit, TopCollector, WrappingCollector
 from indexer import facets
 from indexer.errors import QueryError
 from indexer.querylang import (OR_CLAUSE_BONUS, Compiled, Coordinated, DocSet, compile_query, parse,
-                               resolve_department, resolve_doc_level, resolve_kind, resolve_topic, split_filters)
+                               prune_covers, resolve_department, resolve_doc_level, resolve_kind, resolve_topic,
+                               split_filters)
 from indexer.snippets import make_snippet
 
 log = logging.getLogger(__name__)
@@ -337,6 +338,7 @@ def search(store: Any, params: SearchParams) -> dict[str, Any]:
 
     def resolved(c: Compiled) -> Compiled:
         c.query = resolve_doc_level(c.query, lambda q: store.doc_paragraphs(searcher, q), len(paragraphs))
+        c.query = prune_covers(c.query, lambda word: searcher.doc_frequency("text", word))
         return c
 
     compiled = resolved(compiled)

@@ -34,6 +34,7 @@ from whoosh.writing import SegmentWriter
 from indexer import analysis, facets
 from indexer.errors import IndexLockedError, IndexMissingError, PolicySearchError, RebuildRequiredError
 from indexer.models import Document
+from indexer.postcache import posting_ids
 from indexer.segwriter import FastSegmentWriter, FastSubWriter
 from indexer.schema import (DOC, FORMAT_VERSION, build_schema, decode_document, document_record, hit_fields,
                             info_document, meeting_label, paragraph_record)
@@ -529,13 +530,16 @@ class IndexStore:
         members: dict[str, range | array] = {}
         for term in reader.lexicon("doc_id"):
             doc_id = term.decode("utf-8")
-            nums = [n for n in reader.postings("doc_id", term).all_ids() if n not in record_doc]
+            nums = [n for n in posting_ids(reader, "doc_id", term) if n not in record_doc]
             if not nums:
                 continue
-            contiguous = nums[-1] - nums[0] + 1 == len(nums)
-            members[doc_id] = range(nums[0], nums[-1] + 1) if contiguous else array("I", nums)
-            for n in nums:
-                owner[n] = doc_id
+            if nums[-1] - nums[0] + 1 == len(nums):
+                members[doc_id] = range(nums[0], nums[-1] + 1)
+                owner[nums[0]:nums[-1] + 1] = [doc_id] * len(nums)
+            else:
+                members[doc_id] = array("I", nums)
+                for n in nums:
+                    owner[n] = doc_id
         columns: dict[str, list[Any]] = {name: [None] * size for name in ("year", "kind", "meeting")}
         where: dict[str, dict[Any, list[Sequence[int]]]] = {name: {} for name in facets.FACETS}
         for doc_id, nums in members.items():
@@ -547,15 +551,18 @@ class IndexStore:
                 if value is None:
                     continue
                 column = columns[name]
-                for n in nums:
-                    column[n] = value
+                if isinstance(nums, range):
+                    column[nums.start:nums.stop] = [value] * len(nums)
+                else:
+                    for n in nums:
+                        column[n] = value
                 where[name].setdefault(value, []).append(nums)
         shared: dict[tuple[str, ...], tuple[str, ...]] = {}
         for facet, fieldname in (("department", "departments"), ("topic", "topics")):
             column = columns[facet] = [()] * size
             for term in reader.lexicon(fieldname):
                 value = term.decode("utf-8")
-                nums = array("I", (n for n in reader.postings(fieldname, term).all_ids() if owner[n] is not None))
+                nums = array("I", (n for n in posting_ids(reader, fieldname, term) if owner[n] is not None))
                 for n in nums:
                     grown = column[n] + (value,)
                     column[n] = shared.setdefault(grown, grown)
