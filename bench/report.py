@@ -138,12 +138,13 @@ def _ingest_rows(r: BenchResults) -> list[str]:
     return rows
 
 
-def _latency_rows(name: str, run: QueryRun | None) -> list[str]:
+def _latency_rows(name: str, run: QueryRun | None, first: bool = False) -> list[str]:
     if run is None:
         return []
+    stats = run.first if first else run.stats
     return [
         f"| {name} | {MODE_LABELS[mode]} | {s.p50:.1f} | {s.p95:.1f} | {s.p99:.1f} | {s.max:.1f} | {s.n} |"
-        for mode, s in ((m, run.stats[m]) for m in MODES)
+        for mode, s in ((m, stats[m]) for m in MODES)
     ]
 
 
@@ -206,6 +207,13 @@ def render(r: BenchResults) -> str:
         "|---|---|---|---|---|---|---|",
         *_latency_rows("ours", r.ours_queries),
         *_latency_rows("naive", r.naive_queries),
+        *_latency_rows("ours, warm-up pass", r.ours_queries, first=True),
+        *_latency_rows("naive, warm-up pass", r.naive_queries, first=True),
+        "",
+        "The warm-up rows time the first pass over the queries in each mode (one sample per query), on "
+        "cold caches: the OS page cache of the index files, Whoosh's, and our in-memory posting lists of "
+        "frequent words (`indexer/postcache.py`), which the first searches fill. The HTTP load below starts "
+        "on a freshly started server, with no warm-up.",
         "",
     ]
     if r.ours_queries and r.naive_queries:

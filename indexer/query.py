@@ -26,6 +26,7 @@ from whoosh.collectors import TimeLimit, TopCollector, WrappingCollector
 
 from indexer import facets
 from indexer.errors import QueryError
+from indexer.postcache import posting_ids
 from indexer.querylang import (OR_CLAUSE_BONUS, Compiled, Coordinated, DocSet, compile_query, parse,
                                prune_covers, resolve_department, resolve_doc_level, resolve_kind, resolve_topic,
                                split_filters)
@@ -272,13 +273,19 @@ def _within(scope: AbstractSet[int] | None, docs: set[int]) -> set[int]:
 
 
 def _docset(searcher: Any, query: wq.Query, memo: dict[int, set[int]]) -> set[int]:
-    """Docnums matching ``query``, by set algebra over the leaves: a posting list is read with
-    Whoosh's block-wise ``all_ids``, unions and intersections are C set operations (Whoosh's
-    union matchers step one docnum at a time in Python). ``memo`` is per search, by node."""
+    """Docnums matching ``query``, by set algebra over the leaves: a word's posting list is read
+    a block at a time (``postcache.posting_ids``), unions and intersections are C set operations
+    (Whoosh's union matchers step one docnum at a time in Python). ``memo`` is per search."""
     found = memo.get(id(query))
     if found is not None:
         return found
-    if isinstance(query, DocSet):
+    if isinstance(query, wq.Term) and query.fieldname in searcher.schema:
+        try:
+            btext = searcher.schema[query.fieldname].to_bytes(query.text)
+        except ValueError:
+            btext = None
+        found = set(posting_ids(searcher.reader(), query.fieldname, btext)) if btext is not None else set()
+    elif isinstance(query, DocSet):
         found = set(query.docnums)
     elif isinstance(query, wq.Or):
         found = set().union(*(_docset(searcher, q, memo) for q in query.subqueries))

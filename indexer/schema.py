@@ -1,18 +1,18 @@
 """The Whoosh schema and the mapping from a ``Document`` to index records.
 
 One Whoosh document per paragraph (``rtype="p"``), plus one record per source document
-(``rtype="d"``) holding the whole ``Document`` as compressed JSON, so the index folder alone can
-render any document and the two are replaced in the same commit.
+(``rtype="d"``) holding the whole ``Document`` as compressed JSON (``payload`` without the
+paragraphs, ``paragraphs`` apart), so the index folder alone can render any document and the two
+are replaced in the same commit.
 
 A paragraph record stores and indexes only what differs per paragraph (format 5): its stored
 tuple (``PARA_STORED``), its text, departments and topics. Document-level values (title, kind,
 year, meeting, 发文字号, cited 发文字号) are indexed and stored once, on the document record; a
-query on them is matched against the document records and applied to their paragraphs
-(``querylang.DocLevel``), title words give the paragraphs of their documents a ranking bonus
-(``query._title_bonus``), and hits and facets join them through a per-generation table
-(``store.IndexStore``). Repeating them on every paragraph made 40 % of all postings (the year
-alone was 8 numeric terms per paragraph) and let a paragraph match words only its title had.
-No field is a sortable column: facets and date sorting read the document table.
+query on them, or a query word found in a title, is matched against the document records and
+applied to all their paragraphs (``querylang.DocLevel``), and hits and facets join them through
+a per-generation table (``store.IndexStore``). Repeating them on every paragraph made 40 % of
+all postings (the year alone was 8 numeric terms per paragraph). No field is a sortable column:
+facets and date sorting read the document table.
 """
 from __future__ import annotations
 
