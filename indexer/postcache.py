@@ -159,6 +159,22 @@ def posting_ids(reader: Any, fieldname: str, btext: bytes) -> array:
     return out
 
 
+def term_docnums(searcher: Any, fieldname: str, btext: bytes) -> array:
+    """Docnums of a term in the whole index: frequent words from ``CACHE`` (filling it), the
+    others read from the index a block at a time."""
+    out = array("I")
+    for sub, offset in searcher.leaf_searchers():
+        reader = sub.reader()
+        if (fieldname, btext) not in reader:
+            continue
+        if reader.doc_frequency(fieldname, btext) >= MIN_DOC_FREQUENCY:
+            ids = CACHE.get(reader, fieldname, btext).ids
+        else:
+            ids = posting_ids(reader, fieldname, btext)
+        out.extend([n + offset for n in ids] if offset else ids)
+    return out
+
+
 def _decode_slowly(matcher: Any) -> Postings:
     found = Postings()
     positions = matcher.supports("positions")

@@ -26,7 +26,7 @@ from whoosh.collectors import TimeLimit, TopCollector, WrappingCollector
 
 from indexer import facets
 from indexer.errors import QueryError
-from indexer.postcache import posting_ids
+from indexer.postcache import term_docnums
 from indexer.querylang import (OR_CLAUSE_BONUS, Compiled, Coordinated, DocSet, compile_query, parse,
                                prune_covers, resolve_department, resolve_doc_level, resolve_kind, resolve_topic,
                                split_filters)
@@ -37,6 +37,7 @@ log = logging.getLogger(__name__)
 SORTS = ("relevance", "newest", "oldest")
 MAX_PER_PAGE = 100
 MAX_WINDOW = 10_000  # page * per_page: deep paging costs a full sort for nothing useful
+SCOPE_SET_MAX = 50_000  # a filter conjunct with more paragraphs stays a matcher instead of a scope set
 DATE_SORT_MAX = 20_000  # results up to this size are sorted by date; bigger ones read the date order
 TIME_LIMIT = 3.0  # seconds of matching per search before the ranking is cut short (totals stay exact)
 NOTICE_FALLBACK = "没有同时包含全部检索词的段落，以下为包含任一检索词的结果。(No paragraph contains all the words; showing paragraphs with any of them.)"
@@ -273,8 +274,8 @@ def _within(scope: AbstractSet[int] | None, docs: set[int]) -> set[int]:
 
 
 def _docset(searcher: Any, query: wq.Query, memo: dict[int, set[int]]) -> set[int]:
-    """Docnums matching ``query``, by set algebra over the leaves: a word's posting list is read
-    a block at a time (``postcache.posting_ids``), unions and intersections are C set operations
+    """Docnums matching ``query``, by set algebra over the leaves: a word's docnums come from the
+    cache of frequent words or are read a block at a time (``postcache.term_docnums``), unions and intersections are C set operations
     (Whoosh's union matchers step one docnum at a time in Python). ``memo`` is per search."""
     found = memo.get(id(query))
     if found is not None:
@@ -284,7 +285,7 @@ def _docset(searcher: Any, query: wq.Query, memo: dict[int, set[int]]) -> set[in
             btext = searcher.schema[query.fieldname].to_bytes(query.text)
         except ValueError:
             btext = None
-        found = set(posting_ids(searcher.reader(), query.fieldname, btext)) if btext is not None else set()
+        found = set(term_docnums(searcher, query.fieldname, btext)) if btext is not None else set()
     elif isinstance(query, DocSet):
         found = set(query.docnums)
     elif isinstance(query, wq.Or):
@@ -361,6 +362,9 @@ def search(store: Any, params: SearchParams) -> dict[str, Any]:
     query, filters = split_filters(compiled.query)
     scope = in_years
     for docset in filters:
+        if query is not None and len(docset.docnums) > SCOPE_SET_MAX:
+            query = wq.And([query, docset])  # kind:other: skipping a sorted list beats a 300k set
+            continue
         members = store.doc_paragraph_set(searcher, docset.inner)
         scope = members if scope is None else scope & members
     limit = params.page * params.per_page
