@@ -196,6 +196,10 @@ def decode_document(payload: bytes, paragraphs: bytes | None = None) -> Document
     return Document.from_dict(data)
 
 
+def decode_paragraphs(paragraphs: bytes) -> list[Paragraph]:
+    return [Paragraph(**p) for p in _unpack(paragraphs)]
+
+
 def _pack(value: Any) -> bytes:
     return zlib.compress(json.dumps(value, ensure_ascii=False).encode("utf-8"), 6)
 

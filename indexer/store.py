@@ -36,8 +36,8 @@ from indexer.errors import IndexLockedError, IndexMissingError, PolicySearchErro
 from indexer.models import Document
 from indexer.postcache import posting_ids
 from indexer.segwriter import FastSegmentWriter, FastSubWriter
-from indexer.schema import (DOC, FORMAT_VERSION, build_schema, decode_document, document_record, hit_fields,
-                            info_document, meeting_label, paragraph_record)
+from indexer.schema import (DOC, FORMAT_VERSION, build_schema, decode_document, decode_paragraphs, document_record,
+                            hit_fields, info_document, meeting_label, paragraph_record)
 
 log = logging.getLogger(__name__)
 
@@ -429,9 +429,12 @@ class IndexStore:
         s = self.searcher()
         for docnum in sorted(s.docs_for_query(Term("rtype", DOC))):
             fields = s.stored_fields(docnum)
+            if with_paragraphs is None:
+                yield decode_document(fields["payload"], fields["paragraphs"])
+                continue
             doc = decode_document(fields["payload"])
-            if with_paragraphs is None or with_paragraphs(doc):
-                doc = decode_document(fields["payload"], fields["paragraphs"])
+            if with_paragraphs(doc):
+                doc.paragraphs = decode_paragraphs(fields["paragraphs"])
             yield doc
 
     def facet_index(self, searcher: Searcher) -> facets.FacetIndex:
