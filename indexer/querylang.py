@@ -129,7 +129,7 @@ class DocSet(wq.Query):
         ids = self._local(searcher)
         return SortedIdsMatcher(ids, all_weights=self.score) if ids else NullMatcher()
 
-    def _local(self, searcher) -> list[int]:  # type: ignore[no-untyped-def]
+    def _local(self, searcher) -> Sequence[int]:  # type: ignore[no-untyped-def]
         """This segment's share of the docnums, numbered within the segment (Whoosh builds a
         matcher per segment and knows the segment's offset only in the parent searcher)."""
         offset = 0
@@ -138,6 +138,8 @@ class DocSet(wq.Query):
             offset = next(off for sub, off in parent.subsearchers if sub is searcher)
         end = offset + searcher.reader().doc_count_all()
         lo, hi = bisect.bisect_left(self.docnums, offset), bisect.bisect_left(self.docnums, end)
+        if not offset:  # the first segment: a slice of the (C) array, no per-docnum loop
+            return self.docnums[lo:hi]
         return [n - offset for n in self.docnums[lo:hi]]
 
 

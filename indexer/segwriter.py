@@ -194,7 +194,7 @@ def _write_term(pw: Any, post: _Postings) -> None:
         pw._weights = array("f", weights)
         pw._values = [v for v in post.values[start:end] if v]
         pw._maxweight = max(0, max(weights))
-        lengths = [n for n in post.lengths[start:end] if n]
+        lengths = [length for length in post.lengths[start:end] if length]
         pw._minlength = min(lengths) if lengths else None
         pw._maxlength = max(lengths) if lengths else 0
         if end < n:
