@@ -45,8 +45,11 @@ class SortedIdsMatcher(ListMatcher):
 class PositionsMatcher(SortedIdsMatcher):
     """A cached posting list with positions: what Whoosh's span (phrase) matchers read."""
 
-    def __init__(self, postings: "Postings", scorer: Any, term: tuple[str, bytes], i: int = 0):
-        super().__init__(postings.ids, weights=postings.weights, scorer=scorer, term=term, position=i)
+    def __init__(self, postings: "Postings", scorer: Any, term: tuple[str, bytes], terminfo: Any, i: int = 0):
+        # The term info is what block-quality bounds read (``block_min_length`` …): Whoosh asks
+        # for them whenever a union or exclusion is optimised with ``replace()``, scored or not.
+        super().__init__(postings.ids, weights=postings.weights, scorer=scorer, term=term, position=i,
+                         terminfo=terminfo)
         self._postings = postings
 
     def supports(self, astype: str) -> bool:
@@ -64,7 +67,7 @@ class PositionsMatcher(SortedIdsMatcher):
         return [Span(pos) for pos in self.value_as("positions")]
 
     def copy(self) -> "PositionsMatcher":
-        return PositionsMatcher(self._postings, self._scorer, self._term, self._i)
+        return PositionsMatcher(self._postings, self._scorer, self._term, self._terminfo, self._i)
 
 
 class Postings:
@@ -213,7 +216,7 @@ class CachedTerm(wq.Term):
             return matching.NullMatcher()
         weighting = (context.weighting if context is not None else None) or searcher.weighting
         scorer = weighting.scorer(searcher, self.fieldname, btext)
-        m = PositionsMatcher(postings, scorer, (self.fieldname, btext))
+        m = PositionsMatcher(postings, scorer, (self.fieldname, btext), reader.term_info(self.fieldname, btext))
         if self.boost != 1.0:
             m = matching.WrappingMatcher(m, boost=self.boost)
         return m

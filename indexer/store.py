@@ -27,6 +27,7 @@ from whoosh.compat import pickle
 from whoosh.filedb.filestore import FileStorage
 from whoosh.multiproc import MpWriter, SubWriterTask
 from whoosh.query import Term
+from whoosh.reading import ReaderClosed
 from whoosh.searching import Searcher
 from whoosh.util.filelock import try_for
 from whoosh.writing import SegmentWriter
@@ -48,7 +49,8 @@ BATCH_CHARS = 300_000
 # Posting buffer of each Whoosh writer process before it spills a sorted run to disk.
 WRITER_MB = 256
 DOC_LEVEL_CACHE = 8_000_000  # paragraph docnums of cached document-level conditions (4 bytes each)
-DOC_LEVEL_SETS = 4  # cached filter sets (year ranges, kinds: ~40 bytes per paragraph)
+DOC_LEVEL_SETS = 4
+REFRESH_TRIES = 20  # fresh searchers opened while concurrent commits delete segment files  # cached filter sets (year ranges, kinds: ~40 bytes per paragraph)
 
 
 @dataclass
@@ -395,11 +397,36 @@ class IndexStore:
         safe to use from two threads at once; ``refresh()`` reuses unchanged segments.
         """
         s: Searcher | None = getattr(self._local, "searcher", None)
-        if s is None:
-            s = self._local.searcher = self.ix.searcher()
-        elif not s.up_to_date():
-            s = self._local.searcher = s.refresh()
+        if s is not None and not s.is_closed and s.up_to_date():
+            return s
+        self._local.searcher = None  # never keep a searcher that a failed refresh closed
+        if s is not None and not s.is_closed:
+            try:
+                s = s.refresh()  # reuses the segments both generations share
+            except Exception as exc:  # noqa: BLE001 (a merge deleted files under the refresh)
+                log.info("searcher refresh failed (%s: %s); opening a fresh one", type(exc).__name__, exc)
+                s = None
+        if s is None or s.is_closed:
+            s = self._open_searcher()
+        self._local.searcher = s
         return s
+
+    def _open_searcher(self) -> Searcher:
+        """A searcher of the latest commit, retried while commits keep deleting its files.
+
+        Whoosh's ``refresh()`` marks the old searcher closed *before* it opens the new reader, so
+        a commit that deletes segment files at that moment leaves the thread with a closed
+        searcher; a fresh one is opened instead, from a TOC read anew on every try.
+        """
+        for attempt in range(REFRESH_TRIES):
+            try:
+                s = self.ix.searcher()
+                s.doc_count()
+                return s
+            except (OSError, ReaderClosed) as exc:
+                log.info("opening a searcher failed (%s), try %d", exc, attempt + 1)
+                time.sleep(0.01 * (attempt + 1))
+        raise PolicySearchError(f"index {self.path} changed too often to be read; try again")
 
     def generation_cache(self, searcher: Searcher) -> dict[str, Any]:
         """A dict shared by all threads for the searcher's index generation (facet postings …).
