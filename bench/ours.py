@@ -13,7 +13,7 @@ from bench.queries import extra_filter
 from indexer.errors import QueryError
 from indexer.pipeline import ingest
 from indexer.query import SearchParams, search
-from indexer.store import IndexStore
+from indexer.engine import IndexStore
 
 log = logging.getLogger(__name__)
 

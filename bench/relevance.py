@@ -26,7 +26,7 @@ if __package__ in (None, ""):  # run as a script: make `indexer` and `bench` imp
 from indexer.models import Document, Paragraph  # noqa: E402
 from indexer.pipeline import ingest  # noqa: E402
 from indexer.query import SearchParams, search  # noqa: E402
-from indexer.store import IndexStore  # noqa: E402
+from indexer.engine import IndexStore  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 SET_PATH = ROOT / "tests" / "relevance_set.json"

@@ -126,7 +126,7 @@ def search(obj, query: str, departments, years, year_from, year_to, topics, kind
            per_page, as_json: bool) -> None:
     """Search the index: words are ANDed; "phrases", OR, -word and field:value work."""
     from .query import SearchParams, search as run_search
-    from .store import IndexStore
+    from .engine import IndexStore
 
     store = IndexStore.open(obj["index"])
     params = SearchParams(
@@ -152,7 +152,7 @@ def search(obj, query: str, departments, years, year_from, year_to, topics, kind
 @_die_on_errors
 def stats(obj, as_json: bool) -> None:
     """Documents, paragraphs, departments, years and size of the index."""
-    from .store import IndexStore
+    from .engine import IndexStore
 
     st = IndexStore.open(obj["index"]).stats()
     if as_json:
@@ -171,7 +171,7 @@ def stats(obj, as_json: bool) -> None:
 @_die_on_errors
 def remove(obj, doc_ids: tuple[str, ...], lock_timeout: float) -> None:
     """Delete documents (all their paragraphs) from the index."""
-    from .store import IndexStore
+    from .engine import IndexStore
 
     n = IndexStore.open(obj["index"], readonly=False).remove(list(doc_ids), lock_timeout=lock_timeout)
     click.echo(f"removed {n} document(s)")

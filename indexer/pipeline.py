@@ -16,7 +16,7 @@ from tqdm import tqdm
 
 from .extract import Limits, extract_path, iter_sources
 from .models import Document, Extracted, Problem
-from .store import IndexStore
+from .engine import IndexStore
 from .structure import parse
 
 log = logging.getLogger(__name__)

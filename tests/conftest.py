@@ -10,7 +10,7 @@ from flask.testing import FlaskClient
 
 from fixture_docs import fixture_docs
 from indexer.models import Attendee, Document, Paragraph, Reference
-from indexer.store import IndexStore
+from indexer.engine import IndexStore
 from paths import CORPUS, ROOT, SEED, SHARED, SHARED_CORPUS  # noqa: F401  (re-exported for tests)
 from webui import create_app
 

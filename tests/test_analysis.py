@@ -11,21 +11,11 @@ from whoosh.fields import TEXT, Schema
 from whoosh.filedb.filestore import RamStorage
 from whoosh.qparser import QueryParser
 
-from indexer import analysis
-from indexer.analysis import (
-    DictEntry,
-    DictionaryError,
-    PolicyTokenizer,
-    Presegmented,
-    Seg,
-    Segmenter,
-    dictionary_version,
-    get_segmenter,
-    pack,
-    parse_dictionary,
-    presegment,
-    unpack,
-)
+from indexer import analysis, dictionary
+from indexer.analysis import Seg, Segmenter, get_segmenter, pack, unpack
+from indexer.dictionary import DictEntry, DictionaryError, dictionary_version, parse_dictionary
+from indexer.engine.tokenizer import PolicyTokenizer, policy_analyzer
+from indexer.presegment import Presegmented, presegment
 from indexer.normalize import fold
 from paths import SEED
 
@@ -89,7 +79,7 @@ def _ram_index(analyzer, texts: list[str]):
 
 @pytest.mark.parametrize("phrase", ["智能化改造和数字化转型", "国务院办公厅", "办公厅关于印发", "改造和数字化"])
 def test_quoted_phrases_match_with_our_analyzer(phrase):  # J1
-    ix = _ram_index(analysis.policy_analyzer(), SENTENCES)
+    ix = _ram_index(policy_analyzer(), SENTENCES)
     with ix.searcher() as s:
         q = QueryParser("text", ix.schema).parse(f'"{phrase}"')
         assert len(s.search(q)) == 1
@@ -129,7 +119,7 @@ def test_dictionary_validation_names_file_and_line(tmp_path: Path):  # J3
 
 
 def test_shipped_policy_terms_are_valid():
-    entries = parse_dictionary(analysis.POLICY_TERMS)
+    entries = parse_dictionary(dictionary.POLICY_TERMS)
     words = {e.word for e in entries}
     assert len(entries) > 300
     assert {"数字化转型", "智能化改造", "两客一危", "放管服", "营商环境", "带量采购"} <= words
@@ -158,7 +148,7 @@ def test_concurrent_first_use_gives_identical_segmentation(monkeypatch):  # J4
 
 def test_cache_lives_in_the_project_cache_folder(tmp_path: Path, monkeypatch):  # J5
     monkeypatch.setenv("POLICYSEARCH_CACHE", str(tmp_path / "cache"))
-    assert analysis.cache_dir() == tmp_path / "cache"
+    assert dictionary.cache_dir() == tmp_path / "cache"
     seg = Segmenter(entries=[DictEntry("两客一危")])
     assert seg.cache_file == str(tmp_path / "cache" / "jieba.cache")
     assert (tmp_path / "cache" / "jieba.cache").is_file()

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from indexer.store import IndexStore
+from indexer.engine import IndexStore
 
 from paths import CORPUS, ROOT
 from liveserver import live_server

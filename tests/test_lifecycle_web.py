@@ -16,7 +16,7 @@ from werkzeug.serving import make_server
 from indexer.extract import extract_path
 from indexer.models import Document, Meeting, Paragraph
 from indexer.structure import parse
-from indexer.store import IndexStore
+from indexer.engine import IndexStore
 from webui import create_app
 from webui.lifecycle import lifecycle_panel
 

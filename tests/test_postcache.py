@@ -8,16 +8,19 @@ from pathlib import Path
 import pytest
 from whoosh import query as wq
 
-from indexer import postcache
+from indexer import querytree as qt
+from indexer.engine import postcache
+from indexer.engine.translate import translate
 from indexer.extract import Limits, extract_path
 from indexer.query import SearchParams, search
-from indexer.querylang import WordMatch, compile_query, parse, prune_covers
-from indexer.store import IndexStore
+from indexer.querycompile import compile_query
+from indexer.querysyntax import parse
+from indexer.engine import IndexStore
 from indexer.structure import parse as parse_document
 from fixture_docs import fixture_docs
 from paths import CORPUS
 from webui import create_app
-from webui.lifecycle import corpus as lifecycle_corpus
+from webui.lifecycle import build_corpus, corpus as lifecycle_corpus
 
 WORDS = ["安全生产", "应当", "人民政府", "的", "国务院", "再生资源", "第一条"]
 PHRASES = [["人民政府", "应当"], ["安全生产", "工作"], ["本", "条例"], ["县级", "以上", "地方", "人民政府"]]
@@ -42,12 +45,12 @@ def cache_everything(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def _scored(store: IndexStore, query: wq.Query) -> list[tuple[int, float]]:
-    results = store.searcher().search(query, limit=None)
+    results = store.snapshot().searcher.search(query, limit=None)
     return sorted((hit.docnum, round(hit.score, 6)) for hit in results)
 
 
 def test_cached_terms_and_phrases_match_and_score_like_whoosh(laws_store: IndexStore, cache_everything: None):
-    assert len(list(laws_store.searcher().reader().leaf_readers())) > 1
+    assert len(list(laws_store.snapshot().searcher.reader().leaf_readers())) > 1
     for word in WORDS:
         expected = _scored(laws_store, wq.Term("text", word))
         assert _scored(laws_store, postcache.CachedTerm("text", word)) == expected, word
@@ -60,7 +63,7 @@ def test_cached_terms_and_phrases_match_and_score_like_whoosh(laws_store: IndexS
 
 
 def test_posting_ids_reads_every_segment(laws_store: IndexStore):
-    reader = laws_store.searcher().reader()
+    reader = laws_store.snapshot().searcher.reader()
     for word in WORDS:
         btext = word.encode("utf-8")
         assert list(postcache.posting_ids(reader, "text", btext)) == list(reader.postings("text", btext).all_ids())
@@ -80,21 +83,30 @@ def test_a_deletion_is_never_answered_from_the_cache(tmp_path: Path, cache_every
 
 def test_covers_are_dropped_only_for_compounds_frequent_as_one_token():
     query = compile_query(parse("再生资源回收")).query
-    assert isinstance(query, WordMatch) and len(query.subqueries) == 6  # word, title, 2 covers × 2
-    assert prune_covers(query, lambda word: 10) == query
-    pruned = prune_covers(query, lambda word: 10_000)
-    assert isinstance(pruned, WordMatch) and pruned.word == "再生资源回收"
-    assert pruned.subqueries == query.subqueries[:2]
+    assert isinstance(query, qt.WordMatch) and len(query.alternatives) == 6  # word, title, 2 covers × 2
+    assert query.word == "再生资源回收"
+
+    def as_whoosh(frequency: int) -> wq.Query:
+        return translate(query, lambda node: wq.Term("kind", "resolved"), lambda word: frequency)
+
+    assert len(as_whoosh(10).subqueries) == 6
+    pruned = as_whoosh(10_000)
+    assert [type(q).__name__ for q in pruned.subqueries] == ["CachedTerm", "Term"]
+    assert pruned.subqueries[0].text == "再生资源回收"
 
 
 def test_lifecycle_tables_are_built_after_the_first_answer(fixture_index: Path):
     app = create_app({"INDEX_DIR": str(fixture_index), "TESTING": True})
     store = app.extensions["policysearch"].store
-    assert "lifecycle" not in store.generation_cache(store.searcher())
+
+    def built() -> bool:
+        return build_corpus in store.snapshot().tables._derived
+
+    assert not built()
     assert app.test_client().get("/api/search?q=就业").status_code == 200
     deadline = time.monotonic() + 10
-    while "lifecycle" not in store.generation_cache(store.searcher()) and time.monotonic() < deadline:
+    while not built() and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert "lifecycle" in store.generation_cache(store.searcher())  # no page asked for it
+    assert built()  # no page asked for it
     with app.app_context():
         assert [row.doc_id for row in lifecycle_corpus().decisions][:1] == ["suzhou-gov-exec-120"]

@@ -8,7 +8,7 @@ import pytest
 from indexer.errors import QueryError
 from indexer import query
 from indexer.query import NOTICE_FALLBACK, NOTICE_TIMEOUT, SearchParams, search, year_histogram
-from indexer.store import IndexStore
+from indexer.engine import IndexStore
 from fixture_docs import GONGXIAO, GONGXIN, SHICHANG, YINGJI
 
 

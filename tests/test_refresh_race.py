@@ -20,14 +20,14 @@ import pytest
 
 from indexer.models import Document, Paragraph
 from indexer.query import SearchParams, search
-from indexer.store import IndexStore
+from indexer.engine import IndexStore
 
 from paths import ROOT
 
 WRITER = r'''
 import sys
 from indexer.models import Document, Paragraph
-from indexer.store import IndexStore
+from indexer.engine import IndexStore
 
 path, first, last = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 store = IndexStore.create_or_open(path)

@@ -18,8 +18,8 @@ from bench.relevance import (
 )
 from indexer.models import Document, Paragraph
 from indexer.query import SearchParams, search
-from indexer.querylang import Bool, Field, Word, parse
-from indexer.store import IndexStore
+from indexer.querysyntax import Bool, Field, Word, parse
+from indexer.engine import IndexStore
 
 # The score reached on 2026-11-26 (72 queries, docs/RELEVANCE.md), rounded down: losing any
 # query that currently meets its requirement fails.

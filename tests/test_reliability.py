@@ -21,14 +21,13 @@ import pytest
 from click.testing import CliRunner, Result
 from whoosh.filedb import filestore
 from whoosh.index import LockError
-from whoosh.query import Term
 
 from indexer import pipeline
 from indexer.cli import cli
 from indexer.errors import IndexMissingError, PolicySearchError, RebuildRequiredError
 from indexer.models import Document
-from indexer.schema import DOC
-from indexer.store import META_FILE, IndexStore
+from indexer.engine import IndexStore
+from indexer.engine.store import META_FILE
 from fixture_docs import fixture_docs
 from paths import ROOT, SEED
 from pdfgen import encrypted_pdf, image_only_pdf, render_pdf, truncated_pdf
@@ -88,8 +87,7 @@ def indexed_documents(index: Path) -> list[Document]:
     """Every whole-document record of the last commit, as stored."""
     store = IndexStore.open(index)
     try:
-        s = store.searcher()
-        ids = [s.stored_fields(n)["doc_id"] for n in s.docs_for_query(Term("rtype", DOC))]
+        ids = list(store.snapshot().tables.docs)
         return sorted((store.get_document(i) for i in ids), key=lambda d: d.source)
     finally:
         store.close()
@@ -300,10 +298,10 @@ def test_index_whose_analyzer_module_was_renamed_needs_a_rebuild(index_ab: Path)
     the analyzer must say "rebuild required", not raise ModuleNotFoundError."""
     for toc in index_ab.glob("_MAIN_*.toc"):
         data = toc.read_bytes()
-        assert data.count(b"indexer.analysis\nPolicyTokenizer") == 1
-        toc.write_bytes(data.replace(b"indexer.analysis\n", b"indexer.analysiz\n"))
+        assert data.count(b"indexer.engine.tokenizer\nPolicyTokenizer") == 1
+        toc.write_bytes(data.replace(b"indexer.engine.tokenizer\n", b"indexer.engine.tokenizez\n"))
     with pytest.raises(RebuildRequiredError, match=r"^rebuild required: index .* cannot be read "
-                                                   r"\(ModuleNotFoundError: No module named 'indexer.analysiz'\)"):
+                                                   r"\(ModuleNotFoundError: No module named 'indexer.engine.tokenizez'\)"):
         IndexStore.open(index_ab)
     result = run_cli("--index", str(index_ab), "search", "就业")
     assert result.exit_code == 1 and isinstance(result.exception, SystemExit)

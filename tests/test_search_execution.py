@@ -8,8 +8,10 @@ import pytest
 
 from indexer import query
 from indexer.query import NOTICE_TIMEOUT, SearchParams, search
-from indexer.store import IndexStore
+from indexer.engine import IndexStore
 from webui import create_app
+from webui.lifecycle import build_corpus
+from webui.references import ReferenceMap
 
 SEED = "suzhou-gov-exec-120"
 
@@ -73,9 +75,9 @@ def test_create_app_leaves_the_lifecycle_tables_to_the_first_page_that_needs_the
     """They decode every stored document, which start-up (server ready in 3 s) cannot afford."""
     app = create_app({"INDEX_DIR": str(fixture_index), "TESTING": True})
     store = app.extensions["policysearch"].store
-    cache = store.generation_cache(store.searcher())
-    assert ("facets" in cache, "lifecycle" in cache, "references" in cache) == (True, False, False)
+    derived = store.snapshot().tables._derived
+    assert (build_corpus in derived, ReferenceMap in derived) == (False, False)
     response = app.test_client().get(f"/doc/{SEED}")
     assert response.status_code == 200
-    cache = store.generation_cache(store.searcher())
-    assert ("lifecycle" in cache, "references" in cache) == (True, True)
+    derived = store.snapshot().tables._derived
+    assert (build_corpus in derived, ReferenceMap in derived) == (True, True)

@@ -9,12 +9,13 @@ import pytest
 from whoosh import index as windex
 from whoosh.writing import SegmentWriter
 
-from indexer import analysis
+from indexer.presegment import presegment
 from indexer.extract import Limits, extract_path
 from indexer.query import SearchParams, search
-from indexer.schema import build_schema
-from indexer.segwriter import FastSegmentWriter
-from indexer.store import IndexStore, index_records
+from indexer.engine import IndexStore
+from indexer.engine.records import build_schema
+from indexer.engine.segwriter import FastSegmentWriter
+from indexer.engine.writer import index_records
 from indexer.structure import parse
 from fixture_docs import fixture_docs
 from paths import CORPUS
@@ -33,7 +34,7 @@ def docs():
 def _build(folder: Path, writer_class: type, docs: list):
     folder.mkdir()
     ix = windex.create_in(str(folder), build_schema())
-    tokens = analysis.presegment([t for d in docs for t in (d.title, *(p.text for p in d.paragraphs))], processes=1)
+    tokens = presegment([t for d in docs for t in (d.title, *(p.text for p in d.paragraphs))], processes=1)
     writer = writer_class(ix, compound=False)
     for doc in docs:
         for rec in index_records(doc, tokens):
@@ -87,7 +88,7 @@ def test_a_commit_that_merges_older_segments(tmp_path: Path, docs):
     for doc in docs[:8]:  # one commit (one small segment) per document
         store.write([doc], workers=1)
     store.write(docs[8:], workers=1)
-    s = store.searcher()
+    s = store.snapshot().searcher
     assert len(list(s.reader().leaf_readers())) < 9  # merged
     assert store.stats()["documents"] == len(docs)
     seed_hits = search(store, SearchParams(q="再生资源回收"))["hits"]

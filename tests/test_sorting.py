@@ -14,7 +14,7 @@ import pytest
 
 from indexer.analysis import get_segmenter
 from indexer.query import SearchParams, search
-from indexer.store import IndexStore
+from indexer.engine import IndexStore
 
 
 @pytest.fixture(scope="module")

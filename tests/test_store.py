@@ -10,12 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from indexer import store as store_module
+from indexer.engine import writer as writer_module
 from indexer.errors import IndexLockedError, IndexMissingError, RebuildRequiredError
 from indexer.models import Paragraph
 from indexer.query import SearchParams, search
-from indexer.schema import FORMAT_VERSION
-from indexer.store import META_FILE, IndexStore, WriteReport
+from indexer.engine.records import FORMAT_VERSION
+from indexer.engine import IndexStore, WriteReport
+from indexer.engine.store import META_FILE
 from fixture_docs import changed, employment_policy, fixture_docs, seed_minutes
 
 
@@ -95,12 +96,12 @@ def test_iter_documents_decodes_only_the_paragraphs_asked_for(store: IndexStore)
 
 
 def test_paragraph_records_store_only_their_own_values(store: IndexStore):
-    s = store.searcher()
-    paragraphs = sorted(store.paragraph_docnums(s))
-    assert {key for n in paragraphs for key in s.stored_fields(n)} == {"doc_id", "para"}
+    snap = store.snapshot()
+    paragraphs = sorted(snap.paragraphs)
+    assert {key for n in paragraphs for key in snap.searcher.stored_fields(n)} == {"doc_id", "para"}
     # the third paragraph of the seed minutes: its own label, page and departments, the
     # document's title, date and meeting, its citation derived from them
-    fields = store.hit_fields(s, paragraphs[2])
+    fields = snap.hit_fields(paragraphs[2])
     assert fields == {
         "doc_id": "suzhou-gov-exec-120", "para_id": "p3", "title": "苏州市政府第120次常务会议纪要",
         "kind": "minutes", "date": "2020-12-07", "meeting": "苏州市政府第120次常务会议", "item": "一",
@@ -113,11 +114,11 @@ def test_paragraph_records_store_only_their_own_values(store: IndexStore):
 
 def test_hit_fields_reproduce_every_paragraph(store: IndexStore):
     """Joined hit fields equal what the Document says, for every paragraph of the fixtures."""
-    s = store.searcher()
+    snap = store.snapshot()
     docs = {d.doc_id: d for d in fixture_docs()}
     got = []
-    for n in sorted(store.paragraph_docnums(s)):
-        f = store.hit_fields(s, n)
+    for n in sorted(snap.paragraphs):
+        f = snap.hit_fields(n)
         doc = docs[f["doc_id"]]
         para = next(p for p in doc.paragraphs if p.para_id == f["para_id"])
         got.append((f["title"], f["kind"], f["date"], f["text"], f["page"], f["label"], f["item"],
@@ -142,13 +143,12 @@ def _copies(n: int) -> list:
 
 
 def _paragraph_order(s: IndexStore) -> list[tuple[str, str]]:
-    searcher = s.searcher()
-    return [(f["doc_id"], f["para_id"]) for f in
-            (s.hit_fields(searcher, n) for n in sorted(s.paragraph_docnums(searcher)))]
+    snap = s.snapshot()
+    return [(f["doc_id"], f["para_id"]) for f in (snap.hit_fields(n) for n in sorted(snap.paragraphs))]
 
 
 def test_parallel_writer_is_deterministic_and_keeps_documents_whole(tmp_path: Path, monkeypatch):
-    monkeypatch.setattr(store_module, "BATCH_CHARS", 2000)  # many pipelined batches
+    monkeypatch.setattr(writer_module, "BATCH_CHARS", 2000)  # many pipelined batches
     docs = _copies(12)  # 12 x 35 records: several batches for each of the two sub-writers
     builds = []
     for name, workers in (("a", 2), ("b", 2), ("serial", 1)):
@@ -174,7 +174,7 @@ def test_parallel_writer_is_deterministic_and_keeps_documents_whole(tmp_path: Pa
 
 
 def test_a_failed_parallel_write_leaves_no_worker_behind(tmp_path: Path, monkeypatch):
-    monkeypatch.setattr(store_module, "BATCH_CHARS", 2000)  # sub-writers are busy when it fails
+    monkeypatch.setattr(writer_module, "BATCH_CHARS", 2000)  # sub-writers are busy when it fails
     s = IndexStore.create_or_open(tmp_path / "index")
 
     def broken():

@@ -20,7 +20,7 @@ from werkzeug.datastructures import MultiDict
 from conftest import ESCAPED_SCRIPT, SCRIPT, hostile_documents
 from indexer.errors import IndexMissingError, QueryError, RebuildRequiredError
 from indexer.models import Attendee, Document, Paragraph, Reference
-from indexer.store import IndexStore
+from indexer.engine import IndexStore
 from fixture_docs import fixture_docs
 from paths import CORPUS
 from webui import create_app

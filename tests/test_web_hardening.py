@@ -23,7 +23,7 @@ from flask.testing import FlaskClient
 from indexer import query
 from indexer.cli import cli
 from indexer.query import NOTICE_TIMEOUT
-from indexer.store import IndexStore
+from indexer.engine import IndexStore
 from liveserver import LiveServer, free_port, live_server
 from paths import ROOT
 from test_browser import browser, page  # noqa: F401  (fixtures)

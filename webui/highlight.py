@@ -12,7 +12,8 @@ from collections.abc import Iterable
 
 from indexer.errors import QueryError
 from indexer.normalize import fold
-from indexer.querylang import compile_query, parse
+from indexer.querycompile import compile_query
+from indexer.querysyntax import parse
 
 Segment = tuple[str, bool]
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 import math
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -31,6 +30,7 @@ from indexer.decisions import (
     select,
     to_csv,
 )
+from indexer.engine import IndexStore
 from indexer.errors import QueryError
 from indexer.gazetteer import get_gazetteer
 from indexer.lifecycle import LinkIndex, summarize
@@ -61,7 +61,6 @@ CHART_HEIGHT = 80.0
 BAR_WIDTH = 12.0
 BAR_GAP = 6.0
 
-_build_lock = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -82,17 +81,15 @@ def build_corpus(docs: Iterator[Document]) -> Corpus:
 
 
 def corpus() -> Corpus:
-    """The corpus tables for the searcher's current index generation (built on first use)."""
-    store = resources().store
-    cache = store.generation_cache(store.searcher())
-    if "lifecycle" not in cache:
-        with _build_lock:
-            if "lifecycle" not in cache:
-                # Only meeting minutes have decisions and are matched by their text.
-                docs = store.iter_documents(with_paragraphs=lambda doc: doc.kind == "minutes")
-                built = cache["lifecycle"] = build_corpus(docs)
-                log.info("lifecycle tables: %d decisions, %d links", len(built.decisions), len(built.links.links))
-    return cache["lifecycle"]
+    """The corpus tables for the index's current generation (built once per generation)."""
+    return resources().store.derived(build_corpus, _corpus_of)
+
+
+def _corpus_of(store: IndexStore) -> Corpus:
+    # Only meeting minutes have decisions and are matched by their text.
+    built = build_corpus(store.iter_documents(with_paragraphs=lambda doc: doc.kind == "minutes"))
+    log.info("lifecycle tables: %d decisions, %d links", len(built.decisions), len(built.links.links))
+    return built
 
 
 # --- document links (for the document page and /api/doc) -------------------------------------

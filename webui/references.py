@@ -53,8 +53,4 @@ class ReferenceMap:
 
 def reference_map() -> ReferenceMap:
     """The map for the current index generation (rebuilt after a new ingest commit)."""
-    store = resources().store
-    cache = store.generation_cache(store.searcher())
-    if "references" not in cache:
-        cache["references"] = ReferenceMap.from_summaries(corpus().links.docs.values())
-    return cache["references"]
+    return resources().store.derived(ReferenceMap, lambda store: ReferenceMap.from_summaries(corpus().links.docs.values()))

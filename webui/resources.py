@@ -8,7 +8,7 @@ from pathlib import Path
 from flask import current_app
 
 from indexer.analysis import get_segmenter
-from indexer.store import IndexStore
+from indexer.engine import IndexStore
 
 log = logging.getLogger(__name__)
 

@@ -23,7 +23,8 @@ from whoosh.multiproc import SubWriterTask
 from whoosh.system import pack_uint
 from whoosh.writing import SegmentWriter
 
-from indexer.analysis import PolicyTokenizer, die_with_parent
+from indexer.engine.tokenizer import PolicyTokenizer
+from indexer.presegment import die_with_parent
 
 _SEP = "\x00"
 MEMO_CHARS = 200  # field values up to this long are analysed once per writer …

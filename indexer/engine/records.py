@@ -23,11 +23,11 @@ from typing import Any
 
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
-from indexer.analysis import policy_analyzer
+from indexer.engine.tokenizer import policy_analyzer
 from indexer.citation import citation_label
 from indexer.models import Document, Meeting, Paragraph
 
-FORMAT_VERSION = 5
+FORMAT_VERSION = 6  # 6: the tokenizer is pickled as indexer.engine.tokenizer.PolicyTokenizer
 
 PARA, DOC = "p", "d"
 # BM25F weight of a paragraph by its role: titles, headings and decisions carry the meaning.

@@ -1,0 +1,182 @@
+"""Per-generation tables: what every search needs about the whole index, built once per commit.
+
+Doc numbers are the same for every reader of one index generation, so these tables are built on
+the first search of a generation and shared by all threads: the document info of every
+document, the owner document of every paragraph, facet columns, date keys and date orders, and
+the paragraph sets of document-level conditions (title words, years, kinds, 发文字号). Layers
+above the engine keep their own per-generation products here too (``derived``), so nothing
+outside the engine needs to know what a generation is.
+"""
+from __future__ import annotations
+
+import threading
+from array import array
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from whoosh.query import Term
+from whoosh.searching import Searcher
+
+from indexer import facets
+from indexer.engine.postcache import posting_ids
+from indexer.engine.records import DOC, hit_fields, info_document, meeting_label
+from indexer.models import Document
+
+T = TypeVar("T")
+DOC_LEVEL_CACHE = 8_000_000  # paragraph docnums of cached document-level conditions (4 bytes each)
+DOC_LEVEL_SETS = 4  # cached filter sets (year ranges, kinds: ~40 bytes per paragraph)
+
+
+def date_key(date: str | None) -> int:
+    """ISO date (or a prefix of one) as yyyymmdd, 0 when unknown."""
+    return int("".join(filter(str.isdigit, date or ""))[:8].ljust(8, "0") or 0)
+
+
+@dataclass
+class GenerationTables:
+    """The tables of one index generation (see the module docstring)."""
+
+    generation: int
+    docs: dict[str, Document]  # doc_id -> info document (no paragraphs)
+    owner: list[str | None]  # docnum -> doc_id of a paragraph record (None: a document record)
+    members: dict[str, range | array]  # doc_id -> its paragraph docnums
+    record_doc: dict[int, str]  # docnum of a document record -> doc_id
+    facets: facets.FacetIndex
+    date_keys: list[int]  # docnum -> yyyymmdd (0: undated)
+    _orders: dict[bool, list[int]] = field(default_factory=dict)
+    _doc_level: dict[Any, array] = field(default_factory=dict)
+    _doc_level_size: int = 0
+    _doc_level_sets: dict[Any, frozenset[int]] = field(default_factory=dict)
+    _derived: dict[Callable[..., Any], Any] = field(default_factory=dict)
+    _lock: threading.RLock = field(default_factory=threading.RLock)
+
+    @property
+    def paragraphs(self) -> list[int]:
+        """Sorted docnums of all paragraph records (not whole-document records)."""
+        return self.facets.paragraphs
+
+    def date_order(self, newest: bool) -> list[int]:
+        """Every paragraph docnum by date (newest or oldest first; same date in reading order,
+        undated last), built on first use."""
+        found = self._orders.get(newest)
+        if found is None:
+            days, sign = self.date_keys, -1 if newest else 1
+            found = sorted(self.paragraphs, key=lambda n: (days[n] == 0, sign * days[n], n))
+            with self._lock:
+                self._orders[newest] = found
+        return found
+
+    def doc_paragraphs(self, key: Any, records: Callable[[], Iterable[int]]) -> array:
+        """Sorted paragraph docnums of the documents whose record is in ``records()`` (the
+        document records matching a document-level condition ``key``).
+
+        Cached as C arrays up to ``DOC_LEVEL_CACHE`` docnums in all: the same title words and
+        filters come back query after query, and a common title word (人民政府) covers a third
+        of the paragraphs.
+        """
+        found = self._doc_level.get(key)
+        if found is None:
+            docs: set[int] = set()
+            for docnum in records():
+                docs.update(self.members.get(self.record_doc.get(docnum, ""), ()))
+            found = array("I", sorted(docs))
+            with self._lock:
+                self._doc_level_size += len(found)
+                if self._doc_level_size > DOC_LEVEL_CACHE:
+                    self._doc_level.clear()
+                    self._doc_level_size = len(found)
+                self._doc_level[key] = found
+        return found
+
+    def doc_paragraph_set(self, key: Any, records: Callable[[], Iterable[int]]) -> frozenset[int]:
+        """``doc_paragraphs`` as a set, for narrowing a search scope (year ranges, kinds);
+        cached for the few filters in use."""
+        found = self._doc_level_sets.get(key)
+        if found is None:
+            found = frozenset(self.doc_paragraphs(key, records))
+            with self._lock:
+                if len(self._doc_level_sets) >= DOC_LEVEL_SETS:
+                    self._doc_level_sets.clear()
+                self._doc_level_sets[key] = found
+        return found
+
+    def hit_fields(self, docnum: int, stored: tuple[Any, ...]) -> dict[str, Any]:
+        """Flat fields of one paragraph hit: its stored tuple joined with its document's info."""
+        return hit_fields(self.docs[self.owner[docnum] or ""], stored)
+
+    def derived(self, key: Callable[..., Any], build: Callable[[], T]) -> T:
+        """The product of ``build()`` for this generation, built once under a lock (other
+        threads wait for it instead of building it again)."""
+        with self._lock:
+            if key not in self._derived:
+                self._derived[key] = build()
+            return self._derived[key]
+
+    @classmethod
+    def build(cls, searcher: Searcher) -> "GenerationTables":
+        """Built from the (few) document records and the ``doc_id`` postings, so paragraph
+        records need not repeat document-level values."""
+        reader = searcher.reader()
+        size = reader.doc_count_all()
+        docs = {}
+        record_doc = {}
+        for docnum in searcher.docs_for_query(Term("rtype", DOC)):
+            doc = info_document(searcher.stored_fields(docnum)["info"])
+            docs[doc.doc_id] = doc
+            record_doc[docnum] = doc.doc_id
+        # A document's paragraphs are written as one group, so their docnums are consecutive
+        # (a range costs 48 bytes; a set of them ~40 bytes per paragraph).
+        owner: list[str | None] = [None] * size
+        members: dict[str, range | array] = {}
+        for term in reader.lexicon("doc_id"):
+            doc_id = term.decode("utf-8")
+            nums = [n for n in posting_ids(reader, "doc_id", term) if n not in record_doc]
+            if not nums:
+                continue
+            if nums[-1] - nums[0] + 1 == len(nums):
+                members[doc_id] = range(nums[0], nums[-1] + 1)
+                owner[nums[0]:nums[-1] + 1] = [doc_id] * len(nums)
+            else:
+                members[doc_id] = array("I", nums)
+                for n in nums:
+                    owner[n] = doc_id
+        columns: dict[str, list[Any]] = {name: [None] * size for name in ("year", "kind", "meeting")}
+        where: dict[str, dict[Any, list[Sequence[int]]]] = {name: {} for name in facets.FACETS}
+        for doc_id, nums in members.items():
+            doc = docs.get(doc_id)
+            if doc is None:
+                continue
+            for name, value in (("year", doc.year or None), ("kind", doc.kind or None),
+                                ("meeting", meeting_label(doc))):
+                if value is None:
+                    continue
+                column = columns[name]
+                if isinstance(nums, range):
+                    column[nums.start:nums.stop] = [value] * len(nums)
+                else:
+                    for n in nums:
+                        column[n] = value
+                where[name].setdefault(value, []).append(nums)
+        shared: dict[tuple[str, ...], tuple[str, ...]] = {}
+        for facet, fieldname in (("department", "departments"), ("topic", "topics")):
+            column = columns[facet] = [()] * size
+            for term in reader.lexicon(fieldname):
+                value = term.decode("utf-8")
+                nums = array("I", (n for n in posting_ids(reader, fieldname, term) if owner[n] is not None))
+                for n in nums:
+                    grown = column[n] + (value,)
+                    column[n] = shared.setdefault(grown, grown)
+                if nums:
+                    where[facet][value] = [nums]
+        days = {i: date_key(d.date) for i, d in docs.items()}
+        return cls(
+            generation=reader.generation(),
+            docs=docs,
+            owner=owner,
+            members=members,
+            record_doc=record_doc,
+            facets=facets.FacetIndex(columns, where, (n for n, d in enumerate(owner) if d is not None)),
+            date_keys=[days.get(i, 0) for i in owner],
+        )
+

@@ -1,0 +1,294 @@
+"""Writing the index: one commit per call, documents streamed in pre-segmented batches.
+
+Whoosh is a single-writer store whose commit point is the rename of the TOC file, so a writer
+killed mid-way leaves the previous commit searchable; we keep that property by always using a
+plain Whoosh writer (never ``AsyncWriter``) and one commit per ``write`` call.
+"""
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import queue
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from whoosh import index as windex
+from whoosh.compat import pickle
+from whoosh.multiproc import MpWriter, SubWriterTask
+from whoosh.searching import Searcher
+from whoosh.util.filelock import try_for
+from whoosh.writing import SegmentWriter
+
+from indexer.analysis import Packed
+from indexer.engine.records import document_record, paragraph_record
+from indexer.engine.segwriter import FastSegmentWriter, FastSubWriter
+from indexer.errors import IndexLockedError, PolicySearchError
+from indexer.models import Document
+from indexer.presegment import Presegmented, Presegmenter
+
+log = logging.getLogger(__name__)
+
+# Documents are pre-segmented and added in batches of about this many characters (bounded
+# memory for a whole-corpus ingest; big enough that worker round trips are cheap).
+BATCH_CHARS = 300_000
+# Posting buffer of each Whoosh writer process before it spills a sorted run to disk.
+WRITER_MB = 256
+
+
+@dataclass
+class WriteReport:
+    added: int = 0
+    replaced: int = 0
+    unchanged: int = 0
+    doc_ids: list[str] = field(default_factory=list)  # added or replaced, in input order
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per stage
+
+
+class ParallelWriter(MpWriter):
+    """Whoosh's multi-process writer (each sub-writer indexes whole batches of records into its
+    own segment), made deterministic and interruptible.
+
+    Whoosh's ``MpWriter`` hands batches to whichever sub-writer is free and commits the
+    segments in the order they finish, so document numbers (the tie order of ranking and date
+    sorting) changed from run to run; its ``cancel`` only flags the parent's copy of each task,
+    leaving the children blocked. Here batch *i* goes to sub-writer *i mod procs* through its
+    own queue, segments are committed in sub-writer order, and ``cancel`` terminates the
+    children. Callers group each document's records (``start_group``) so a document never spans
+    two segments.
+    """
+
+    def __init__(self, ix: windex.Index, procs: int, **kwargs: Any):
+        super().__init__(ix, procs=procs, multisegment=True, **kwargs)
+        self._batches = 0
+
+    def _new_task(self) -> SubWriterTask:
+        ctx = multiprocessing.get_context("fork")
+        task = FastSubWriter(self.storage, self.indexname, ctx.Queue(4), ctx.Queue(), self.subargs, True)
+        task.daemon = True
+        self.tasks.append(task)
+        task.start()
+        return task
+
+    def end_group(self) -> None:
+        super().end_group()  # Whoosh only hands out a full batch on add_document, outside groups
+        if not self._grouping and len(self.docbuffer) >= self.batchsize:
+            self._enqueue()
+
+    def _enqueue(self) -> None:
+        filename = f"{self._batches}.doclist"
+        with self.temp_storage().create_file(filename).raw_file() as f:
+            for item in self.docbuffer:
+                pickle.dump(item, f, pickle.HIGHEST_PROTOCOL)
+        if len(self.tasks) < self.procs:
+            self._new_task()
+        self.tasks[self._batches % self.procs].jobqueue.put((filename, len(self.docbuffer)))
+        self._batches += 1
+        self.docbuffer = []
+
+    def _commit(self, mergetype: Any, optimize: bool, merge: bool) -> None:
+        if self.docbuffer:
+            self._enqueue()
+        for task in self.tasks:
+            task.jobqueue.put(None)
+        finalsegments = self._merge_segments(mergetype, optimize, merge)
+        results = [self._result(task) for task in self.tasks]  # read before join: no pipe deadlock
+        for task in self.tasks:
+            task.join()
+        finalsegments += [segment for _, _, segment in results]
+        if self._added:
+            finalsegments.append(self._finalize_segment())
+        else:
+            self._close_segment()
+        self._commit_toc(finalsegments)
+        self._finish()
+
+    @staticmethod
+    def _result(task: SubWriterTask) -> Any:
+        while True:
+            try:
+                return task.resultqueue.get(timeout=1)
+            except queue.Empty:
+                if not task.is_alive():
+                    try:
+                        return task.resultqueue.get(timeout=1)
+                    except queue.Empty:
+                        raise PolicySearchError(f"an index sub-writer failed (exit code {task.exitcode})") from None
+
+    def cancel(self) -> None:
+        for task in self.tasks:
+            task.terminate()
+            task.join()
+        SegmentWriter.cancel(self)
+
+
+def index_records(doc: Document, tokens: Mapping[str, Packed]) -> Iterator[dict[str, Any]]:
+    """The Whoosh records of one document, its paragraphs then its document record, with text
+    and title pre-segmented from ``tokens`` (``{text: packed tokens}``)."""
+    for para in doc.paragraphs:
+        rec = paragraph_record(doc, para)
+        if para.text:
+            rec["text"] = Presegmented(para.text, tokens[para.text])
+        yield rec
+    rec = document_record(doc)
+    if doc.title:
+        rec["title"] = Presegmented(doc.title, tokens[doc.title])
+    yield rec
+
+
+
+class IndexWriter:
+    """Writes to one index folder: ``write`` (add or replace documents) and ``remove``, each in
+    one commit under the Whoosh write lock."""
+
+    def __init__(self, path: Path, ix: windex.Index, readonly: bool = False):
+        self.path = path
+        self.ix = ix
+        self.readonly = readonly
+
+    @contextmanager
+    def _writer(self, lock_timeout: float, procs: int = 1) -> Iterator[SegmentWriter]:
+        """The index writer; ``procs > 1`` gives a ``ParallelWriter`` with that many sub-writers.
+
+        The write lock is taken here, not by Whoosh: its writers create files right after locking,
+        and when that fails (disk full) nothing would release the lock. I/O errors become a
+        readable ``PolicySearchError``; they never touch the last commit.
+        """
+        if self.readonly:
+            raise PolicySearchError(f"index {self.path} was opened read-only")
+        lock = self.ix.lock("WRITELOCK")
+        if not try_for(lock.acquire, timeout=lock_timeout, delay=0.1):
+            raise IndexLockedError(str(self.path), lock_timeout)
+        try:
+            try:
+                self._remove_orphan_tocs()
+                if procs > 1:
+                    writer = ParallelWriter(self.ix, procs, _lk=False, limitmb=WRITER_MB,
+                                            subargs={"limitmb": WRITER_MB})
+                else:
+                    writer = FastSegmentWriter(self.ix, _lk=False, limitmb=WRITER_MB)
+            except BaseException:
+                lock.release()
+                raise
+            writer.writelock = lock  # released by commit() and cancel()
+            try:
+                yield writer
+            except BaseException:
+                writer.cancel()
+                raise
+        except OSError as exc:
+            where = f" ({exc.filename})" if exc.filename else ""
+            raise PolicySearchError(
+                f"could not update index {self.path}: {exc.strerror or exc}{where}; the last commit is unchanged"
+            ) from exc
+
+    def _remove_orphan_tocs(self) -> None:
+        """Delete temporary TOCs of commits killed before their rename (Whoosh's own cleanup only
+        knows live TOC and segment names). Only the lock holder writes TOCs, so all are stale."""
+        for stale in self.path.glob(f"_{self.ix.indexname}_*.toc.*"):
+            stale.unlink(missing_ok=True)
+
+    def write(self, docs: Iterable[Document], lock_timeout: float = 30.0, workers: int | None = None) -> WriteReport:
+        """Add or replace documents in one commit; documents with an unchanged ``sha1`` are skipped.
+
+        A changed document has all its records deleted and re-added, so no stale paragraph
+        survives. A doc_id repeated within one call keeps its first occurrence. ``docs`` is
+        consumed as a stream in batches of ~``BATCH_CHARS`` characters, each pre-segmented by
+        ``workers`` processes (default: the CPU count, at most 4) while the previous batch is
+        indexed; with ``workers > 1`` Whoosh indexing also runs in that many sub-writers
+        (``ParallelWriter``). Nothing is visible to searchers until the single commit at the
+        end. ``timings`` has seconds spent in the caller's iterator (``read``), waiting for
+        jieba (``segment``), handing records to Whoosh (``index``) and ``commit``.
+        """
+        report = WriteReport()
+        timings = dict.fromkeys(("read", "segment", "index", "commit"), 0.0)
+        workers = workers if workers is not None else min(os.cpu_count() or 1, 4)
+        batch: list[Document] = []
+        size = 0
+        pending: tuple[list[Document], Callable[[], dict[str, Packed]]] | None = None
+        with Presegmenter(workers) as pre, self._writer(lock_timeout, workers) as w, w.searcher() as s:
+            seen: set[str] = set()
+            it = iter(docs)
+            while True:
+                t0 = time.perf_counter()
+                doc = next(it, None)
+                timings["read"] += time.perf_counter() - t0
+                if doc is not None:
+                    if not self._needs_write(doc, s, w, seen, report):
+                        continue
+                    batch.append(doc)
+                    size += len(doc.title) + sum(len(p.text) for p in doc.paragraphs)
+                if batch and (doc is None or size >= BATCH_CHARS):
+                    tokens = pre.submit(t for d in batch for t in (d.title, *(p.text for p in d.paragraphs)))
+                    if pending is not None:
+                        self._add_batch(w, *pending, timings)
+                    pending = (batch, tokens)
+                    report.doc_ids += [d.doc_id for d in batch]
+                    batch, size = [], 0
+                if doc is None:
+                    if pending is not None:
+                        self._add_batch(w, *pending, timings)
+                    break
+            if not report.doc_ids:
+                w.cancel()
+                report.timings = timings
+                return report
+            t0 = time.perf_counter()
+            w.commit()
+            timings["commit"] = time.perf_counter() - t0
+        report.timings = timings
+        log.info("index %s: %d added, %d replaced, %d unchanged", self.path, report.added, report.replaced, report.unchanged)
+        return report
+
+    @staticmethod
+    def _needs_write(doc: Document, s: Searcher, w: SegmentWriter, seen: set[str], report: WriteReport) -> bool:
+        """Classify ``doc`` against the last commit (and delete its old records when changed)."""
+        if doc.doc_id in seen:
+            log.warning("document %s appears twice in one write; keeping the first", doc.doc_id)
+            return False
+        seen.add(doc.doc_id)
+        old = s.document(key=doc.doc_id)
+        if old is None:
+            report.added += 1
+        elif doc.sha1 and old.get("sha1") == doc.sha1:
+            report.unchanged += 1
+            return False
+        else:
+            w.delete_by_term("doc_id", doc.doc_id)
+            report.replaced += 1
+        return True
+
+    @staticmethod
+    def _add_batch(w: SegmentWriter, batch: list[Document], tokens: Callable[[], dict[str, Packed]],
+                   timings: dict[str, float]) -> None:
+        """Index one batch once its tokens are ready (``segment`` is the time spent waiting)."""
+        t0 = time.perf_counter()
+        table = tokens()
+        t1 = time.perf_counter()
+        for doc in batch:
+            w.start_group()  # a parallel writer keeps the group in one segment, in order
+            for rec in index_records(doc, table):
+                w.add_document(**rec)
+            w.end_group()
+        timings["segment"] += t1 - t0
+        timings["index"] += time.perf_counter() - t1
+
+    def remove(self, doc_ids: Iterable[str], lock_timeout: float = 30.0) -> int:
+        """Delete documents (all their records); returns how many existed."""
+        removed = 0
+        with self._writer(lock_timeout) as w:
+            with w.searcher() as s:
+                for doc_id in dict.fromkeys(doc_ids):
+                    if s.document(key=doc_id) is not None:
+                        w.delete_by_term("doc_id", doc_id)
+                        removed += 1
+            if removed:
+                w.commit()
+            else:
+                w.cancel()
+        return removed
+

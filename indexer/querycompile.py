@@ -1,0 +1,220 @@
+"""Compiles the query language's syntax tree to the engine-neutral query tree.
+
+Words are cut by the same segmenter as the index; a department name or abbreviation used as a
+word also matches paragraphs tagged with that department (市应急局 = 苏州市应急管理局); a
+发文字号 matches the document that carries it (weighted 10) and documents citing it (2); a
+domain compound also matches its covers as phrases (再生资源回收 finds 再生资源/回收利用体系).
+Every limit fails with ``QueryError`` before any work is done.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from indexer import querytree as qt
+from indexer.analysis import get_segmenter
+from indexer.docnumber import normalize_doc_number
+from indexer.errors import QueryError
+from indexer.gazetteer import get_gazetteer
+from indexer.normalize import fold
+from indexer.querysyntax import Bool, DocNum, Field, Node, Not, Phrase
+
+MAX_TERMS = 64
+# Score of a title match, times an idf over paragraphs (BM25F gave a one-word title match of
+# average length, indexed on every paragraph with a field boost of 1.5, 1.5 times the idf).
+TITLE_BOOST = 1.5
+KINDS = {
+    "minutes": "minutes", "纪要": "minutes", "会议纪要": "minutes", "会议": "minutes",
+    "policy": "policy", "政策": "policy", "政策文件": "policy", "文件": "policy",
+    "other": "other", "法规": "other", "法律": "other", "其他": "other",
+}
+_YEARS = re.compile(r"^(\d{4})(?:\s*[-~～—–至到]\s*(\d{4}))?$")
+_MEETING_NO = re.compile(r"^第?(\d{1,4})次?$")
+
+
+def resolve_department(name: str) -> str:
+    """Canonical department for a name, abbreviation or alias (unknown names pass through)."""
+    return get_gazetteer().canonical(name) or name.strip()
+
+
+def resolve_kind(value: str) -> str:
+    kind = KINDS.get(value.strip().lower())
+    if kind is None:
+        raise QueryError(
+            f"未知类型“{value}”，可选：纪要(minutes)、政策(policy)、法规(other) (unknown kind {value!r})"
+        )
+    return kind
+
+
+def resolve_topic(value: str) -> str:
+    """Top-level topic for a gov.cn label (科技、教育\\教育 -> 科技、教育)."""
+    from indexer.topics import top_level_of
+
+    return top_level_of(value.strip()) or value.strip()
+
+
+@dataclass
+class Compiled:
+    query: qt.Q | None
+    terms: set[str] = field(default_factory=set)  # folded tokens to highlight
+    departments: set[str] = field(default_factory=set)
+    doc_numbers: set[str] = field(default_factory=set)
+    positive_terms: int = 0  # text clauses outside NOT (fallback to OR needs at least two)
+
+
+class _Compiler:
+    def __init__(self, mode: str):
+        self.mode = mode
+        self.out = Compiled(None)
+        self.count = 0
+
+    def budget(self, n: int = 1) -> None:
+        self.count += n
+        if self.count > MAX_TERMS:
+            raise QueryError(f"检索词过多，上限 {MAX_TERMS} 个 (more than {MAX_TERMS} terms)")
+
+    def compile(self, node: Node, positive: bool = True) -> qt.Q | None:
+        if isinstance(node, Bool):
+            parts = [self.compile(c, positive) for c in node.children]
+            return _combine(node.op if node.op == "or" else self.mode, parts, coordinate=node.op != "or")
+        if isinstance(node, Not):
+            inner = self.compile(node.child, positive=False)
+            return qt.Not(inner) if inner is not None else None
+        if isinstance(node, Field):
+            self.budget()
+            return self.field(node, positive)
+        if isinstance(node, DocNum):
+            self.budget()
+            if positive:
+                self.out.doc_numbers.add(node.canonical)
+                self.out.positive_terms += 1
+            return qt.Or((
+                qt.DocLevel(qt.Term("doc_number", node.canonical), boost=10.0),
+                qt.DocLevel(qt.Term("references", node.canonical), boost=2.0),
+            ))
+        if isinstance(node, Phrase):
+            words = get_segmenter().words(node.text)
+            self.budget(len(words))
+            if positive and words:
+                self.out.terms.update(words)
+                self.out.positive_terms += 1
+            return _text_phrase(words)
+        return self.word(node.text, positive)
+
+    def word(self, text: str, positive: bool) -> qt.Q | None:
+        """A bare word: its jieba words ANDed (or ORed in fallback), plus a department match."""
+        folded = fold(text)
+        parts: list[qt.Q | None] = []
+        pos = 0
+        for m in get_gazetteer().find(folded):
+            parts += self._words(text[pos:m.start], positive)
+            words = get_segmenter().words(text[m.start:m.end])
+            self.budget(len(words) + 1)
+            if positive:
+                self.out.departments.add(m.canonical)
+                self.out.terms.update(words)
+                self.out.positive_terms += 1
+            phrase = _text_phrase(words)
+            dept = qt.Term("departments", m.canonical, boost=2.0)
+            parts.append(qt.Or((dept, phrase)) if phrase is not None else dept)
+            pos = m.end
+        parts += self._words(text[pos:], positive)
+        return _combine(self.mode, parts, coordinate=True)
+
+    def _words(self, text: str, positive: bool) -> list[qt.Q | None]:
+        """Words of an unquoted run. In AND mode the run also scores as a phrase (optional
+        clause), so 智能化改造数字化转型 ranks the paragraphs where the words are adjacent first."""
+        words = get_segmenter().words(text)
+        self.budget(len(words))
+        if positive:
+            self.out.terms.update(words)
+            self.out.positive_terms += len(words)
+        terms: list[qt.Q | None] = [_text_term(w) for w in dict.fromkeys(words)]  # 单位…单位: one clause
+        if self.mode == "and" and len(words) > 1:
+            phrase = _text_phrase(words)
+            assert phrase is not None
+            return [qt.AndMaybe(qt.And(tuple(t for t in terms if t is not None)), phrase)]
+        return terms
+
+    def field(self, node: Field, positive: bool) -> qt.Q | None:
+        value = node.value
+        if node.name == "department":
+            return qt.Term("departments", resolve_department(value))
+        if node.name == "kind":
+            return qt.DocLevel(qt.Term("kind", resolve_kind(value)))
+        if node.name == "topic":
+            return qt.Term("topics", resolve_topic(value))
+        if node.name == "docnum":
+            canonical = normalize_doc_number(value)
+            if canonical is None:
+                raise QueryError(f"不是有效的发文字号：{value}（例如 国发〔2018〕39号）(not a document number)")
+            return self.compile(DocNum(canonical), positive)
+        if node.name == "year":
+            m = _YEARS.match(value)
+            if not m:
+                raise QueryError(f"年份格式应为 2020 或 2018-2020：{value} (year must be 2020 or 2018-2020)")
+            first, last = int(m.group(1)), int(m.group(2) or m.group(1))
+            if first > last:
+                first, last = last, first
+            return qt.DocLevel(qt.Range("year", first, last))
+        m = _MEETING_NO.match(value)
+        if m:
+            return qt.DocLevel(qt.Range("meeting_no", int(m.group(1)), int(m.group(1))))
+        return qt.DocLevel(qt.Term("meeting", value))
+
+
+def _text_term(word: str) -> qt.Q:
+    """The word in the paragraph or in its document's title; or its covers by shorter
+    dictionary words as phrases (recall for compounds the text segments differently, see
+    ``Segmenter.covers``)."""
+    alternatives: list[qt.Q] = [qt.Term("text", word), _in_title(qt.Term("title", word))]
+    for cover in get_segmenter().covers(word):
+        alternatives += [qt.Phrase("text", tuple(cover)), _in_title(qt.Phrase("title", tuple(cover)))]
+    return qt.WordMatch(word, tuple(alternatives))
+
+
+def _text_phrase(words: list[str]) -> qt.Q | None:
+    if not words:
+        return None
+    if len(words) == 1:
+        return _text_term(words[0])
+    return qt.Or((qt.Phrase("text", tuple(words)), _in_title(qt.Phrase("title", tuple(words)))))
+
+
+def _in_title(query: qt.Q) -> qt.DocLevel:
+    """Every paragraph of the documents whose title matches: 外国人入境出境管理条例 第六条 finds
+    article 6 of that regulation. Titles are indexed once per document, not per paragraph."""
+    return qt.DocLevel(query, boost=TITLE_BOOST)
+
+
+def _combine(op: str, parts: list[qt.Q | None], coordinate: bool = False) -> qt.Q | None:
+    """``op`` over the positive parts, exclusions always subtracted (``a OR -b`` = ``a -b``).
+
+    ``coordinate``: the parts were written as an implicit AND that the fallback turned into OR,
+    so paragraphs matching more of them rank first.
+    """
+    positives = [p for p in parts if p is not None and not isinstance(p, qt.Not)]
+    negatives = [p for p in parts if isinstance(p, qt.Not)]
+    if not positives and not negatives:
+        return None
+    combined: qt.Q
+    if len(positives) == 1:
+        combined = positives[0]
+    elif positives:
+        if op == "and":
+            combined = qt.And(tuple(positives))
+        else:
+            combined = qt.Coordinated(tuple(positives)) if coordinate else qt.Or(tuple(positives))
+    else:  # only exclusions: every paragraph except them
+        combined = qt.Every()
+    return qt.And((combined, *negatives)) if negatives else combined
+
+
+def compile_query(tree: Node | None, mode: str = "and") -> Compiled:
+    """Query tree for ``tree``; ``mode="or"`` ORs implicit conjunctions (the fallback)."""
+    compiler = _Compiler(mode)
+    query = compiler.compile(tree) if tree is not None else None
+    if isinstance(query, qt.Not):
+        query = qt.And((qt.Every(), query))
+    compiler.out.query = query
+    return compiler.out
