@@ -24,6 +24,19 @@ def _ingest(index: Path, *paths: Path, timeout: float = 30.0) -> list[str]:
             "--lock-timeout", str(timeout), *map(str, paths)]
 
 
+def _wait_for_writer(index: Path, writer: subprocess.Popen[str], timeout: float = 60.0) -> None:
+    """Until ``writer`` holds the index's write lock (polled without blocking it: a lock we take
+    is released at once, and the writer retries for its lock timeout)."""
+    lock = IndexStore.open(index).ix.lock("WRITELOCK")
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and writer.poll() is None:
+        if not lock.acquire(blocking=False):
+            return
+        lock.release()
+        time.sleep(0.01)
+    raise AssertionError("the first ingest never took the write lock")
+
+
 @pytest.fixture
 def index_a(tmp_path: Path) -> Path:
     index = tmp_path / "index"
@@ -35,7 +48,7 @@ def test_second_ingest_waits_then_fails_with_clear_message(index_a: Path) -> Non
     first = subprocess.Popen(_ingest(index_a, BATCH_B), cwd=ROOT, stdout=subprocess.PIPE,
                              stderr=subprocess.PIPE, text=True)
     try:
-        time.sleep(1.5)  # the first ingest holds the writer lock while it parses and writes
+        _wait_for_writer(index_a, first)  # the first ingest holds the lock while it parses and writes
         t0 = time.monotonic()
         second = subprocess.run(_ingest(index_a, CORPUS / "suzhou-120th-executive-meeting-2020-12-07.txt",
                                          timeout=1.0), cwd=ROOT, capture_output=True, text=True)
