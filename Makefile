@@ -6,7 +6,7 @@ INDEX  ?= var/index
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test test-slow test-all bench venv clean
+.PHONY: run test test-slow test-all lint bench venv clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,11 @@ test-slow: venv
 
 test-all: venv
 	$(PY) -m pytest -q -m '' $(PYTEST_ARGS)
+
+# Style and types: ruff (pycodestyle, pyflakes, import order, bugbear, pyupgrade) and mypy.
+lint: venv
+	$(VENV)/bin/ruff check indexer webui
+	$(VENV)/bin/mypy
 
 bench: venv
 	$(PY) bench/run_bench.py

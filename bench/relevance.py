@@ -66,7 +66,9 @@ class Case:
         return 1 if self.must == "first" else 3
 
     def params(self) -> SearchParams:
-        return SearchParams(q=self.query, per_page=DEPTH, **self.filters)
+        """Judgements name paragraphs, so they are scored on the paragraph ranking (grouping by
+        document keeps each document at its best paragraph's rank)."""
+        return SearchParams(q=self.query, per_page=DEPTH, group="para", **self.filters)
 
 
 @dataclass(frozen=True)

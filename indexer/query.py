@@ -2,7 +2,7 @@
 
 Public API (shared with the web UI and the CLI):
     SearchParams(q="", departments=[], years=[], year_from=None, year_to=None, topics=[],
-                 kinds=[], meetings=[], sort="relevance", page=1, per_page=10)
+                 kinds=[], meetings=[], sort="relevance", page=1, per_page=10, group="doc")
     search(store, params) -> dict   (result shape in docs/INTERFACES.md)
     year_histogram(result) -> [(year, count)]  (hits per year, oldest first, for a chart)
 Raises ``QueryError`` (Chinese + English message) for input we cannot run.
@@ -20,15 +20,19 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from indexer import facets
-from indexer.engine import SearchableStore
+from indexer.engine import Match, SearchableStore, SearchSnapshot
 from indexer.errors import QueryError
+from indexer.grouping import DocGroup, count_documents, group_ranked, hits_in
 from indexer.querycompile import Compiled, compile_query, resolve_department, resolve_kind, resolve_topic
-from indexer.querysyntax import parse
+from indexer.querysyntax import Node, parse
 from indexer.snippets import make_snippet
 
 log = logging.getLogger(__name__)
 
 SORTS = ("relevance", "newest", "oldest")
+GROUPS = ("doc", "para")
+GROUP_DEPTH = 20  # paragraphs ranked per wanted document on the first try of a grouped search
+GROUP_DEPTH_MAX = 200_000  # deepest paragraph ranking a grouped search reads
 MAX_PER_PAGE = 100
 MAX_WINDOW = 10_000  # page * per_page: deep paging costs a full sort for nothing useful
 TIME_LIMIT = 3.0  # seconds of matching per search before the ranking is cut short (totals stay exact)
@@ -49,12 +53,15 @@ class SearchParams:
     sort: str = "relevance"
     page: int = 1
     per_page: int = 10
+    group: str = "doc"  # "doc": one result per document; "para": every matching paragraph
 
 
 def validate(params: SearchParams) -> None:
     """Refuse parameters that cannot be honoured, with a message the web can show as is."""
     if params.sort not in SORTS:
-        raise QueryError(f"排序方式无效：{params.sort}（可选 relevance / newest / oldest）(unknown sort {params.sort!r})")
+        raise QueryError(f"排序方式无效：{params.sort[:40]}（可选 relevance / newest / oldest）")
+    if params.group not in GROUPS:
+        raise QueryError(f"分组方式无效：{params.group[:40]}（可选 doc / para）")
     for name in ("page", "per_page"):
         value = getattr(params, name)
         if isinstance(value, bool) or not isinstance(value, int):
@@ -129,31 +136,38 @@ def search(store: SearchableStore, params: SearchParams) -> dict[str, Any]:
     selected = _selected(params)
     selections = facets.selection_sets(index, selected)
 
-    fallback = None
     sort = params.sort
     if sort == "relevance" and compiled.positive_terms == 0:
         sort = "newest"  # browsing by filters only: every hit scores the same
     in_years = snap.year_scope(params.year_from, params.year_to)
-    limit = params.page * params.per_page
+    wanted = params.page * params.per_page
+    grouped = params.group == "doc"
+    depth = wanted * GROUP_DEPTH if grouped else wanted
     deadline = time.monotonic() + TIME_LIMIT
     scored = sort == "relevance"
-    found = snap.match(compiled.query, in_years, selections, limit, deadline, scored)
-    if _none_in(facets.apply_selections(found.base, selections)) and compiled.positive_terms > 1:
-        or_compiled = compile_query(tree, mode="or")
-        or_found = snap.match(or_compiled.query, in_years, selections, limit, deadline, scored, narrow=False)
-        if not _none_in(facets.apply_selections(or_found.base, selections)):
-            compiled, found, fallback = or_compiled, or_found, "or"
-    matched = facets.apply_selections(found.base, selections)  # None: every paragraph
+    while True:
+        used, found, fallback = _match(snap, tree, compiled, in_years, selections, depth, deadline, scored)
+        matched = facets.apply_selections(found.base, selections)  # None: every paragraph
+        ranked: list[tuple[int, float | None]] = list(found.ranked)
+        if not scored:
+            ranked = [(n, None) for n in snap.by_date(matched, depth, newest=sort == "newest")]
+        groups = group_ranked(ranked, snap.doc_of, wanted) if grouped else []
+        if not grouped or len(groups) >= wanted or len(ranked) < depth or depth >= GROUP_DEPTH_MAX \
+                or found.timed_out:
+            break
+        depth *= 8  # the ranked paragraphs held too few documents: rank deeper
     notices = ([NOTICE_FALLBACK] if fallback else []) + ([NOTICE_TIMEOUT] if found.timed_out else [])
 
     start = (params.page - 1) * params.per_page
-    ranked: list[tuple[int, float | None]] = list(found.ranked)
-    if sort != "relevance":
-        ranked = [(n, None) for n in snap.by_date(matched, limit, newest=sort == "newest")]
-    hits = [_hit(snap.hit_fields(n), score, compiled) for n, score in ranked[start:]]
+    if grouped:
+        hits = [_group_hit(snap, g, matched, used) for g in groups[start:wanted]]
+    else:
+        hits = [_hit(snap.hit_fields(n), score, used) for n, score in ranked[start:wanted]]
     return {
         "query": params.q,
         "total": len(snap.paragraphs if matched is None else matched),
+        "total_docs": count_documents(matched, snap.doc_of, snap.documents),
+        "group": params.group,
         "page": params.page,
         "per_page": params.per_page,
         "fallback": fallback,
@@ -162,6 +176,38 @@ def search(store: SearchableStore, params: SearchParams) -> dict[str, Any]:
         "took_ms": round((time.perf_counter() - t0) * 1000, 1),
         "notice": " ".join(notices) or None,
     }
+
+
+def _match(snap: SearchSnapshot, tree: Node | None, compiled: Compiled, scope: AbstractSet[int] | None,
+           selections: dict[str, frozenset[int]], limit: int, deadline: float,
+           scored: bool) -> tuple[Compiled, Match, str | None]:
+    """``(compiled, match, fallback)``: all the words, or when no paragraph holds them all (and
+    there are several), any of them, paragraphs matching more of them first."""
+    found = snap.match(compiled.query, scope, selections, limit, deadline, scored)
+    if _none_in(facets.apply_selections(found.base, selections)) and compiled.positive_terms > 1:
+        or_compiled = compile_query(tree, mode="or")
+        or_found = snap.match(or_compiled.query, scope, selections, limit, deadline, scored, narrow=False)
+        if not _none_in(facets.apply_selections(or_found.base, selections)):
+            return or_compiled, or_found, "or"
+    return compiled, found, None
+
+
+def _group_hit(snap: SearchSnapshot, group: DocGroup, matched: AbstractSet[int] | None,
+               compiled: Compiled) -> dict[str, Any]:
+    """A document's result: its best paragraph as a hit, how many of its paragraphs matched,
+    and the next best ones."""
+    docnum, score = group.best
+    hit = _hit(snap.hit_fields(docnum), score, compiled)
+    hit["doc_hits"] = hits_in(snap.paragraphs_of(group.doc_id), matched)
+    hit["more"] = []
+    for n, _ in group.more:
+        fields = snap.hit_fields(n)
+        hit["more"].append({
+            "para_id": fields["para_id"],
+            "label": fields.get("label"),
+            "snippet": make_snippet(fields.get("text", ""), compiled.terms, compiled.departments, compiled.doc_numbers),
+        })
+    return hit
 
 
 def year_histogram(result: dict[str, Any]) -> list[tuple[int, int]]:

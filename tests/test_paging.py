@@ -40,12 +40,16 @@ def _keys(result: dict) -> list[tuple[str, str]]:
 
 @pytest.mark.parametrize("q", QUERIES)
 @pytest.mark.parametrize("sort", ["relevance", "newest"])
-def test_pages_never_overlap_and_never_depend_on_per_page(corpus_store: IndexStore, q: str, sort: str) -> None:
+@pytest.mark.parametrize("group", ["doc", "para"])
+def test_pages_never_overlap_and_never_depend_on_per_page(corpus_store: IndexStore, q: str, sort: str,
+                                                          group: str) -> None:
     def page(n: int, per_page: int) -> list[tuple[str, str]]:
-        return _keys(search(corpus_store, SearchParams(q=q, sort=sort, page=n, per_page=per_page)))
+        return _keys(search(corpus_store, SearchParams(q=q, sort=sort, page=n, per_page=per_page, group=group)))
 
     twenty = page(1, 20)
     assert len(twenty) == len(set(twenty))
+    if group == "doc":
+        assert len({doc_id for doc_id, _ in twenty}) == len(twenty)  # each document once
     assert page(1, 10) + page(2, 10) == twenty
     assert page(1, 5) + page(2, 5) + page(3, 5) + page(4, 5) == twenty
     assert page(2, 7)[:3] == twenty[7:10]
@@ -55,3 +59,19 @@ def test_the_fallback_query_is_covered(corpus_store: IndexStore) -> None:
     result = search(corpus_store, SearchParams(q="优化营商环境 条例 外国人 入境"))
     assert result["fallback"] == "or"
     assert result["total"] > 20
+
+
+def test_grouped_results_are_documents_with_their_best_paragraphs(corpus_store: IndexStore) -> None:
+    para = search(corpus_store, SearchParams(q="再生资源回收", group="para", per_page=100))
+    grouped = search(corpus_store, SearchParams(q="再生资源回收", per_page=100))
+    assert grouped["total"] == para["total"]  # paragraphs, as before
+    docs = list(dict.fromkeys(h["doc_id"] for h in para["hits"]))
+    assert [h["doc_id"] for h in grouped["hits"]] == docs  # each document at its best paragraph's rank
+    assert grouped["total_docs"] == len(docs)
+    first = grouped["hits"][0]
+    assert first["doc_id"] == "suzhou-gov-exec-120"
+    own = [h for h in para["hits"] if h["doc_id"] == first["doc_id"]]
+    assert first["para_id"] == own[0]["para_id"]
+    assert first["doc_hits"] == len(own) > 1
+    assert [m["para_id"] for m in first["more"]] == [h["para_id"] for h in own[1:3]]
+    assert "<mark>" in first["more"][0]["snippet"]

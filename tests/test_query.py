@@ -13,6 +13,8 @@ from fixture_docs import GONGXIAO, GONGXIN, SHICHANG, YINGJI
 
 
 def run(store: IndexStore, q: str = "", **kw) -> dict:
+    """A paragraph-level search (grouped results are tested in test_paging.py)."""
+    kw.setdefault("group", "para")
     return search(store, SearchParams(q=q, **kw))
 
 
@@ -25,8 +27,10 @@ SEED = "suzhou-gov-exec-120"
 
 def test_result_shape(store):
     r = run(store, "两客一危")
-    assert set(r) == {"query", "total", "page", "per_page", "fallback", "hits", "facets", "took_ms", "notice"}
-    assert (r["query"], r["total"], r["page"], r["per_page"], r["fallback"], r["notice"]) == ("两客一危", 1, 1, 10, None, None)
+    assert set(r) == {"query", "total", "total_docs", "group", "page", "per_page", "fallback", "hits", "facets",
+                      "took_ms", "notice"}
+    assert (r["query"], r["total"], r["total_docs"], r["page"], r["per_page"], r["fallback"], r["notice"]) == (
+        "两客一危", 1, 1, 1, 10, None, None)
     hit = r["hits"][0]
     assert set(hit) == {"doc_id", "para_id", "title", "kind", "date", "meeting", "item", "label", "departments", "topics",
                         "doc_number", "page", "text", "snippet", "url", "citation", "score"}
@@ -270,7 +274,7 @@ def test_unknown_field_message_lists_the_fields(store):
 def test_compound_query_word_finds_text_segmented_differently(store) -> None:
     """再生资源回收 is one dictionary word, but in 再生资源回收利用体系 jieba cuts 再生资源/回收利用体系;
     the query's cover (再生资源, 回收) as a phrase must still find that paragraph, and mark it."""
-    result = search(store, SearchParams(q="再生资源回收", per_page=50))
+    result = search(store, SearchParams(q="再生资源回收", per_page=50, group="para"))
     hits = {(h["doc_id"], h["text"][:40]) for h in result["hits"]}
     decision = [h for h in result["hits"] if "原则同意《关于推进苏州市再生资源回收利用体系建设实施意见》" in h["text"]]
     assert decision, hits

@@ -17,6 +17,7 @@ SEED = "suzhou-gov-exec-120"
 
 
 def run(store: IndexStore, q: str = "", **kw) -> dict:
+    kw.setdefault("group", "para")
     return search(store, SearchParams(q=q, **kw))
 
 

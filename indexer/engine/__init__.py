@@ -12,7 +12,7 @@ name, so an upgrade or a fork fails there with a clear message rather than deep 
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping, Set as AbstractSet
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Set as AbstractSet
 from typing import Any, Protocol, TypeVar
 
 from indexer.engine.matching import Match
@@ -35,6 +35,13 @@ class SearchSnapshot(Protocol):
 
     @property
     def paragraphs(self) -> list[int]: ...
+
+    @property
+    def documents(self) -> int: ...
+
+    def doc_of(self, docnum: int) -> str | None: ...
+
+    def paragraphs_of(self, doc_id: str) -> Sequence[int]: ...
 
     def word_frequency(self, word: str) -> int: ...
 

@@ -5,7 +5,7 @@ and hits all come from the same commit even while other commits land.
 """
 from __future__ import annotations
 
-from collections.abc import Mapping, Set as AbstractSet
+from collections.abc import Mapping, Sequence, Set as AbstractSet
 from typing import Any
 
 from whoosh import query as wq
@@ -34,6 +34,19 @@ class Snapshot:
     @property
     def paragraphs(self) -> list[int]:
         return self.tables.paragraphs
+
+    @property
+    def documents(self) -> int:
+        """Documents that have paragraphs."""
+        return len(self.tables.members)
+
+    def doc_of(self, docnum: int) -> str | None:
+        """The doc_id a paragraph belongs to (``None`` for a document record)."""
+        return self.tables.owner[docnum]
+
+    def paragraphs_of(self, doc_id: str) -> Sequence[int]:
+        """Paragraph docnums of one document, in reading order."""
+        return self.tables.members.get(doc_id, ())
 
     def word_frequency(self, word: str) -> int:
         """Paragraphs whose text holds ``word`` as a token."""

@@ -11,6 +11,7 @@ import logging
 import shutil
 import threading
 import time
+import weakref
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -52,6 +53,8 @@ class IndexStore:
         self._local = threading.local()
         self._tables_lock = threading.Lock()
         self._tables: GenerationTables | None = None
+        self._searchers: weakref.WeakSet[Searcher] = weakref.WeakSet()  # every thread's, to close
+        self._searchers_lock = threading.Lock()
 
     # --- opening ----------------------------------------------------------------------------
 
@@ -153,10 +156,13 @@ class IndexStore:
                 s = s.refresh()  # reuses the segments both generations share
             except Exception as exc:  # noqa: BLE001 (a merge deleted files under the refresh)
                 log.info("searcher refresh failed (%s: %s); opening a fresh one", type(exc).__name__, exc)
+                _close_quietly(s)
                 s = None
         if s is None or s.is_closed:
             s = self._open_searcher()
         self._local.searcher = s
+        with self._searchers_lock:
+            self._searchers.add(s)
         return s
 
     def _open_searcher(self) -> Searcher:
@@ -248,8 +254,17 @@ class IndexStore:
         }
 
     def close(self) -> None:
-        s = getattr(self._local, "searcher", None)
-        if s is not None:
-            s.close()
-            self._local.searcher = None
+        """Close every thread's searcher (call once no request is running) and the index."""
+        with self._searchers_lock:
+            searchers, self._searchers = list(self._searchers), weakref.WeakSet()
+        for s in searchers:
+            _close_quietly(s)
+        self._local.searcher = None
         self.ix.close()
+
+
+def _close_quietly(searcher: Searcher) -> None:
+    try:
+        searcher.close()
+    except Exception as exc:  # noqa: BLE001 (already closed by a failed refresh)
+        log.debug("closing a searcher: %s", exc)
