@@ -16,7 +16,7 @@ from pathlib import Path
 from indexer.errors import ExtractError
 from indexer.extract.html import extract_html
 from indexer.extract.jsonl import read_jsonl
-from indexer.extract.pdf import extract_pdf
+from indexer.extract.pdf import OcrOptions, extract_pdf
 from indexer.extract.text import extract_text
 from indexer.models import Extracted, Problem
 
@@ -35,6 +35,17 @@ class Limits:
     max_bytes: int = 50_000_000
     pdf_timeout: float = 30.0
     pdf_memory_mb: int = 512
+    # OCR of PDF pages without a text layer (``ocr=False``: such pages stay empty).
+    ocr: bool = True
+    ocr_max_pages: int = 50
+    ocr_page_timeout: float = 60.0
+    ocr_memory_mb: int = 2048
+    # .docx / .ofd packages: caps on the zip's entries and their total uncompressed size.
+    zip_max_entries: int = 5_000
+    zip_max_unpacked: int = 300_000_000
+
+    def ocr_options(self) -> OcrOptions:
+        return OcrOptions(self.ocr, self.ocr_max_pages, self.ocr_page_timeout, self.ocr_memory_mb)
 
 
 def _hidden(name: str) -> bool:
@@ -79,7 +90,8 @@ def _extract(path: Path, suffix: str, limits: Limits) -> tuple[list[Extracted], 
     sha1 = hashlib.sha1(data).hexdigest()
     if suffix == ".pdf":
         record = extract_pdf(
-            path, data, sha1, timeout=limits.pdf_timeout, memory_mb=limits.pdf_memory_mb
+            path, data, sha1, timeout=limits.pdf_timeout, memory_mb=limits.pdf_memory_mb,
+            ocr=limits.ocr_options(),
         )
     elif suffix in (".html", ".htm"):
         record = extract_html(path, data, sha1)

@@ -13,6 +13,7 @@ import logging
 import math
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 from indexer.errors import ExtractError
@@ -25,17 +26,47 @@ CHILD = Path(__file__).with_name("pdf_child.py")  # run by path: the child impor
 NOT_A_PDF = "not a PDF"
 
 
-def _run_child(path: Path, data: bytes, timeout: float, memory_mb: int) -> dict:
-    """The child's JSON result, or an ``ExtractError`` for a child that timed out or died."""
+@dataclass(frozen=True)
+class OcrOptions:
+    """OCR of pages without a text layer: off, or capped in pages and seconds per page."""
+
+    enabled: bool = True
+    max_pages: int = 50
+    page_timeout: float = 60.0
+    memory_mb: int = 2048
+
+    def budget(self) -> float:
+        """Seconds the OCR phase may take at most (engine start plus every page at its cap)."""
+        return OCR_START_SECONDS + self.max_pages * self.page_timeout if self.enabled else 0.0
+
+
+OCR_START_SECONDS = 30.0
+
+
+def _run_child(path: Path, data: bytes, timeout: float, memory_mb: int, ocr: OcrOptions) -> dict:
+    """The child's JSON result, or an ``ExtractError`` for a child that timed out or died.
+
+    The child stops its own text phase at ``timeout`` and each OCR page at its cap; the kill
+    here, after the sum of both budgets, is the backstop for a child that cannot stop itself."""
+    total = timeout + ocr.budget()
+    options = {
+        "pdf_timeout": timeout,
+        "ocr": ocr.enabled,
+        "ocr_max_pages": ocr.max_pages,
+        "ocr_page_timeout": ocr.page_timeout,
+        "ocr_memory_mb": ocr.memory_mb,
+    }
     # -I: no PYTHONPATH, user site or script folder on sys.path (this folder's html.py
     # must not shadow the standard library's html module in the child).
-    command = [sys.executable, "-I", str(CHILD), str(memory_mb), str(math.ceil(timeout) + 1)]
+    command = [
+        sys.executable, "-I", str(CHILD), str(memory_mb), str(math.ceil(total) + 1), json.dumps(options)
+    ]
     try:
         done = subprocess.run(
-            command, input=data, capture_output=True, timeout=timeout, check=False
+            command, input=data, capture_output=True, timeout=total, check=False
         )
     except subprocess.TimeoutExpired:  # run() has already killed the child
-        raise ExtractError(str(path), f"timed out after {timeout:g} s") from None
+        raise ExtractError(str(path), f"timed out after {total:g} s") from None
     stderr = done.stderr.decode("utf-8", "replace")
     if stderr:
         log.debug("pdf child stderr for %s: %s", path, stderr[-2000:])
@@ -55,12 +86,15 @@ def _run_child(path: Path, data: bytes, timeout: float, memory_mb: int) -> dict:
     )
 
 
-def extract_pdf(path: Path, data: bytes, sha1: str, *, timeout: float, memory_mb: int) -> Extracted:
+def extract_pdf(
+    path: Path, data: bytes, sha1: str, *, timeout: float, memory_mb: int, ocr: OcrOptions = OcrOptions()
+) -> Extracted:
     """One ``Page`` per physical page; ``meta`` has ``pdf_title``/``pdf_author``/``pdf_created``
-    when the info dictionary sets them."""
+    when the info dictionary sets them, and ``ocr`` (engine, pages, confidence) when pages
+    without a text layer were read by OCR."""
     if b"%PDF-" not in data[:1024]:
         raise ExtractError(str(path), NOT_A_PDF)
-    result = _run_child(path, data, timeout, memory_mb)
+    result = _run_child(path, data, timeout, memory_mb, ocr)
     if "error" in result:
         raise ExtractError(str(path), result["error"])
     pages = [Page(number, text) for number, text in enumerate(result["pages"], start=1)]
