@@ -14,8 +14,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from indexer.errors import ExtractError
+from indexer.extract.doc import extract_doc
+from indexer.extract.docx import extract_docx
 from indexer.extract.html import extract_html
 from indexer.extract.jsonl import read_jsonl
+from indexer.extract.ofd import extract_ofd
 from indexer.extract.pdf import OcrOptions, extract_pdf
 from indexer.extract.text import extract_text
 from indexer.models import Extracted, Problem
@@ -24,7 +27,7 @@ __all__ = ["SUPPORTED_SUFFIXES", "Limits", "iter_sources", "extract_path"]
 
 log = logging.getLogger(__name__)
 
-SUPPORTED_SUFFIXES = {".pdf", ".html", ".htm", ".txt", ".jsonl"}
+SUPPORTED_SUFFIXES = {".pdf", ".html", ".htm", ".txt", ".jsonl", ".docx", ".doc", ".ofd"}
 
 
 @dataclass(frozen=True)
@@ -95,6 +98,13 @@ def _extract(path: Path, suffix: str, limits: Limits) -> tuple[list[Extracted], 
         )
     elif suffix in (".html", ".htm"):
         record = extract_html(path, data, sha1)
+    elif suffix in (".docx", ".ofd"):
+        reader = extract_docx if suffix == ".docx" else extract_ofd
+        record = reader(
+            path, data, sha1, max_entries=limits.zip_max_entries, max_unpacked=limits.zip_max_unpacked
+        )
+    elif suffix == ".doc":
+        record = extract_doc(path, data, sha1)
     else:
         record = extract_text(path, data, sha1)
     return [record], []
