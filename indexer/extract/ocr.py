@@ -17,8 +17,9 @@ ENGINE = "RapidOCR PP-OCRv6 (ONNX Runtime)"
 DPI = 200  # what a copier scans at; PP-OCR reads 3号/4号 body text well from it
 MAX_PIXELS = 30_000_000  # a hostile MediaBox must not make the renderer allocate gigabytes
 
-# OCR output of a centred "— 3 —" folio: dashes misread as hyphens, 一 or tildes.
-_FOLIO = re.compile(r"^[\s\-—–―一~～_.·]*?[\-—–―~～_]+[\s一]*(\d{1,4})[\s\-—–―一~～_.·]*$")
+# OCR output of a centred "— 3 —" folio: dashes misread as hyphens, 一 or tildes (a line of
+# nothing but a number and dash-like marks is a folio in this genre).
+_FOLIO = re.compile(r"^[\s\-—–―一~～_.·]*[\-—–―一~～_][\s\-—–―一~～_.·]*?(\d{1,4})[\s\-—–―一~～_.·]*$")
 # "(一）" / "（一)": brackets round an enumeration in Chinese official text are full-width.
 _ENUM = re.compile(r"[(（]\s*([一二三四五六七八九十百]+|\d{1,3})\s*[)）]")
 

@@ -275,7 +275,10 @@ def run(data: bytes, memory_mb: int, options: dict[str, Any]) -> dict[str, Any]:
         _alarm(0)
     images = result.pop("images")
     if not options.get("ocr"):
-        return check_text(result)
+        checked = check_text(result)
+        if checked.get("error") == NO_TEXT_REASON and any(images):
+            checked["error"] += "; OCR is off"
+        return checked
     result["images"] = images
     try:
         result = ocr_pages(data, result, options)

@@ -1,0 +1,185 @@
+"""Scanned PDFs read by OCR: a minutes page rendered here (200 dpi, skew, paper noise) comes
+back at >= 97% character accuracy and parses as its text version; the caps and --no-ocr."""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from pdfgen import render_pdf
+from scangen import cjk_font, scanned_pdf, wrap
+
+from indexer.cli import cli
+from indexer.extract import Limits, extract_path, iter_sources
+from indexer.extract.ocr import Box, clean_line, group_lines
+from indexer.models import Extracted, Page
+from indexer.structure import parse
+
+DATA = Path(__file__).parent / "data"
+MINUTES = (DATA / "minutes-scan.txt").read_text(encoding="utf-8").splitlines()
+FONT = cjk_font()
+needs_font = pytest.mark.skipif(
+    FONT is None, reason="no CJK font to draw the scan (apt-get install fonts-wqy-zenhei; .ci/run does)"
+)
+SECOND_ITEM = MINUTES.index("二、审议《苏州市公共数据管理办法》")
+
+
+def scan_pages() -> list[list[str]]:
+    """The minutes on two pages: item 二 starts page 2."""
+    return [wrap(MINUTES[:SECOND_ITEM]), wrap(MINUTES[SECOND_ITEM:])]
+
+
+@pytest.fixture(scope="module")
+def scan(tmp_path_factory) -> Path:
+    if FONT is None:
+        pytest.skip("no CJK font")
+    return scanned_pdf(scan_pages(), tmp_path_factory.mktemp("scan") / "minutes-131.pdf", FONT)
+
+
+@pytest.fixture(scope="module")
+def scanned(scan: Path) -> Extracted:
+    records, problems = extract_path(scan)
+    assert problems == []
+    return records[0]
+
+
+def _chars(text: str) -> str:
+    """Characters compared for accuracy: NFKC, no whitespace, no folio lines."""
+    lines = [ln for ln in text.splitlines() if not ln.strip().startswith("—")]
+    return "".join(unicodedata.normalize("NFKC", "".join(lines)).split())
+
+
+def edit_distance(a: str, b: str) -> int:
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        previous = current
+    return previous[-1]
+
+
+# --- pure helpers -------------------------------------------------------------------------------
+
+
+def test_runs_on_one_printed_line_are_joined_left_to_right() -> None:
+    boxes = [
+        Box(300, 102, 600, 140, "，由市住建局按程序发文实施。", 0.99),
+        Box(100, 100, 290, 138, "（一）原则同意", 0.98),
+        Box(100, 160, 400, 198, "会议议定以下意见：", 0.97),
+        Box(100, 220, 200, 258, "Word", 0.9),
+        Box(210, 221, 300, 259, "2016", 0.9),
+    ]
+    assert group_lines(boxes) == ["（一）原则同意，由市住建局按程序发文实施。", "会议议定以下意见：", "Word 2016"]
+
+
+@pytest.mark.parametrize(
+    ("read", "fixed"),
+    [("-1一", "— 1 —"), ("一1一", "— 1 —"), ("— 12 —", "— 12 —"), ("~3-", "— 3 —"), ("1", "1"), ("(一）原则同意", "（一）原则同意"),
+     ("（二)会议指出", "（二）会议指出"), ("一、审议", "一、审议"), ("2021年", "2021年")],
+)
+def test_ocr_misreadings_of_folios_and_enumerations(read: str, fixed: str) -> None:
+    assert clean_line(read) == fixed
+
+
+# --- the scan -----------------------------------------------------------------------------------
+
+
+@needs_font
+def test_scan_has_no_text_layer_and_is_read_at_97_percent(scan: Path, scanned: Extracted) -> None:
+    assert _reason(scan, Limits(ocr=False)) == "no text layer (scanned or image-only PDF); OCR is off"
+    truth = _chars("\n".join(MINUTES))
+    read = _chars("".join(page.text for page in scanned.pages))
+    accuracy = 1 - edit_distance(read, truth) / len(truth)
+    assert accuracy >= 0.97, (accuracy, read)
+    assert [page.number for page in scanned.pages] == [1, 2]
+    assert scanned.pages[0].text.splitlines()[-1] == "— 1 —"  # the folio survives for layout repair
+
+
+@needs_font
+def test_scan_parses_as_its_text_version(scanned: Extracted) -> None:
+    text = parse(Extracted("minutes.txt", "text", [Page(1, "\n".join(MINUTES))], {}, "0" * 40))
+    doc = parse(scanned)
+    assert (doc.doc_id, doc.kind, doc.title) == ("suzhou-gov-exec-131", "minutes", "苏州市人民政府第131次常务会议纪要")
+    assert doc.meeting == text.meeting
+    assert (doc.meeting.number, doc.meeting.date, doc.meeting.chair) == (131, "2021-03-15", "李亚平")
+    assert [(i.label, i.heading) for i in doc.items] == [(i.label, i.heading) for i in text.items]
+
+    def decisions(d):
+        return [[(x.label, x.action, x.lead_department) for x in i.decisions] for i in d.items]
+
+    assert decisions(doc) == decisions(text)
+    assert [i.decisions[0].lead_department for i in doc.items] == ["苏州市住房和城乡建设局", "苏州市司法局"]
+    assert [p.text for p in doc.paragraphs] == [p.text for p in text.paragraphs]
+    # Paragraphs keep the page they start on: item 二 is on page 2.
+    assert [p.page for p in doc.paragraphs if p.item == "二"] == [2, 2, 2]
+    assert doc.paragraphs[0].page == 1
+
+
+@needs_font
+def test_record_says_ocr_was_used(scanned: Extracted) -> None:
+    ocr = parse(scanned).metadata["ocr"]
+    assert ocr["engine"] == "RapidOCR PP-OCRv6 (ONNX Runtime)"
+    assert ocr["pages"] == [1, 2]
+    assert 0.9 <= ocr["confidence"] <= 1.0
+
+
+def test_text_layer_is_not_read_by_ocr(tmp_path: Path) -> None:
+    [record], _ = extract_path(render_pdf([["会议议定以下意见："]], tmp_path / "t.pdf"))
+    assert "ocr" not in record.meta
+    assert "ocr" not in parse(record).metadata
+
+
+# --- caps, batch, command line ------------------------------------------------------------------
+
+
+def _reason(path: Path, limits: Limits = Limits()) -> str:
+    records, problems = extract_path(path, limits)
+    assert records == []
+    assert [p.source for p in problems] == [str(path)]
+    return problems[0].reason
+
+
+@needs_font
+def test_caps_report_the_scan_by_name_and_the_batch_lands(scan: Path, tmp_path: Path) -> None:
+    (tmp_path / "a-scan.pdf").write_bytes(scan.read_bytes())
+    render_pdf([["会议议定以下意见："]], tmp_path / "b-text.pdf")
+    records, problems = [], []
+    for path in iter_sources([tmp_path]):
+        got, bad = extract_path(path, Limits(ocr_max_pages=1))
+        records += got
+        problems += bad
+    assert [Path(r.source).name for r in records] == ["b-text.pdf"]
+    assert [(Path(p.source).name, p.reason) for p in problems] == [
+        ("a-scan.pdf", "scanned PDF: 2 pages need OCR, over the cap of 1 pages")
+    ]
+    assert _reason(scan, Limits(ocr_page_timeout=0.01)) == "OCR of page 1 took longer than the 0.01 s per-page cap"
+
+
+def test_reference_cycle_is_reported_at_once(tmp_path: Path) -> None:
+    """A 60-byte PDF whose root object is a reference to itself: reported as a cycle, not
+    left to the 30 s timeout."""
+    path = tmp_path / "cycle.pdf"
+    path.write_bytes(b"%PDF-1.4\n1 0 obj\n1 0 R\nendobj\ntrailer\n<</Root 1 0 R>>\n%%EOF\n")
+    assert _reason(path) == "circular PDF object references"
+    longer = tmp_path / "cycle2.pdf"
+    longer.write_bytes(
+        b"%PDF-1.4\n1 0 obj\n2 0 R\nendobj\n2 0 obj\n3 0 R\nendobj\n3 0 obj\n1 0 R\nendobj\n"
+        b"trailer\n<</Root 1 0 R>>\n%%EOF\n"
+    )
+    assert _reason(longer) == "circular PDF object references"
+
+
+@needs_font
+def test_parse_json_of_a_scan_and_no_ocr_switch(scan: Path) -> None:
+    result = CliRunner().invoke(cli, ["parse", str(scan), "--json"])
+    assert result.exit_code == 0, result.output
+    record = json.loads(result.output)
+    assert (record["doc_id"], record["fmt"]) == ("suzhou-gov-exec-131", "pdf")
+    assert record["metadata"]["ocr"]["pages"] == [1, 2]
+    off = CliRunner().invoke(cli, ["parse", str(scan), "--json", "--no-ocr"])
+    assert off.exit_code != 0
+    assert f"{scan}: no text layer (scanned or image-only PDF); OCR is off" in off.output
