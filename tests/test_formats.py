@@ -189,6 +189,12 @@ def test_a_zip_of_something_else(tmp_path: Path) -> None:
     assert _reason(ofd_named_docx) == "not a Word document: an OFD document (no word/document.xml)"
     docx_named_ofd = _seed_docx(tmp_path / "really-docx.ofd")
     assert _reason(docx_named_ofd) == "not an OFD document: a Word document (no OFD.xml)"
+    (tmp_path / "text.docx").write_text("会议纪要", encoding="utf-8")
+    assert _reason(tmp_path / "text.docx") == "not a Word document (not a zip package)"
+    (tmp_path / "old.docx").write_bytes(bytes.fromhex("d0cf11e0a1b11ae1") + bytes(1024))
+    assert _reason(tmp_path / "old.docx") == (
+        "not a Word document: an older binary Office file (OLE compound document)"
+    )
 
 
 def test_zip_bomb_is_refused_from_the_directory_with_flat_memory(tmp_path: Path) -> None:

@@ -24,13 +24,18 @@ _KNOWN = (
 )
 
 
+def article(kind: str) -> str:
+    """``kind`` with its indefinite article: "a Word document", "an OFD document"."""
+    return f"{'an' if kind[:1] in 'AEIOU' else 'a'} {kind}"
+
+
 def compound_file_reason(data: bytes, kind: str) -> str | None:
     """Why an OLE compound file cannot be read as ``kind`` (None when it is not one)."""
     if not data.startswith(OLE_MAGIC):
         return None
     if "EncryptedPackage".encode("utf-16-le") in data:
         return f"encrypted {kind} (password required)"
-    return f"not {kind}: an older binary Office file (OLE compound document)"
+    return f"not {article(kind)}: an older binary Office file (OLE compound document)"
 
 
 def what_is(names: set[str]) -> str:
@@ -47,7 +52,7 @@ def open_package(
     if reason:
         raise ExtractError(source, reason)
     if not data.startswith(b"PK"):
-        raise ExtractError(source, f"not {kind} (not a zip package)")
+        raise ExtractError(source, f"not {article(kind)} (not a zip package)")
     try:
         package = zipfile.ZipFile(io.BytesIO(data))
         entries = package.infolist()

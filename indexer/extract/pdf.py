@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 import logging
 import math
+import os
+import select
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -43,30 +45,55 @@ class OcrOptions:
 OCR_START_SECONDS = 30.0
 
 
+def _communicate(path: Path, command: list[str], data: bytes, timeout: float, ocr: OcrOptions) -> tuple[int, bytes, bytes]:
+    """Run the child: killed after ``timeout`` unless it has told us (one byte on the phase
+    pipe) that the text phase is over and OCR began; then after the OCR budget too."""
+    phase_read, phase_write = os.pipe()
+    try:
+        child = subprocess.Popen(
+            [*command, str(phase_write)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE, pass_fds=(phase_write,),
+        )
+        os.close(phase_write)
+        phase_write = -1
+        try:
+            stdout, stderr = child.communicate(data, timeout=timeout)
+        except subprocess.TimeoutExpired:
+            readable, _, _ = select.select([phase_read], [], [], 0)
+            if not (ocr.enabled and readable and os.read(phase_read, 1)):
+                child.kill()
+                child.communicate()
+                raise ExtractError(str(path), f"timed out after {timeout:g} s") from None
+            try:
+                stdout, stderr = child.communicate(timeout=ocr.budget())
+            except subprocess.TimeoutExpired:
+                child.kill()
+                child.communicate()
+                raise ExtractError(str(path), f"OCR timed out after {ocr.budget():g} s") from None
+        return child.returncode, stdout, stderr
+    finally:
+        os.close(phase_read)
+        if phase_write >= 0:
+            os.close(phase_write)
+
+
 def _run_child(path: Path, data: bytes, timeout: float, memory_mb: int, ocr: OcrOptions) -> dict:
     """The child's JSON result, or an ``ExtractError`` for a child that timed out or died.
 
-    The child stops its own text phase at ``timeout`` and each OCR page at its cap; the kill
-    here, after the sum of both budgets, is the backstop for a child that cannot stop itself."""
-    total = timeout + ocr.budget()
+    The text phase is killed at ``timeout`` as before OCR existed; the OCR phase stops each
+    page itself at its cap, and the kill after the whole OCR budget is the backstop."""
     options = {
-        "pdf_timeout": timeout,
         "ocr": ocr.enabled,
         "ocr_max_pages": ocr.max_pages,
         "ocr_page_timeout": ocr.page_timeout,
         "ocr_memory_mb": ocr.memory_mb,
     }
+    cpu_seconds = math.ceil(timeout + ocr.budget()) + 1
     # -I: no PYTHONPATH, user site or script folder on sys.path (this folder's html.py
     # must not shadow the standard library's html module in the child).
-    command = [
-        sys.executable, "-I", str(CHILD), str(memory_mb), str(math.ceil(total) + 1), json.dumps(options)
-    ]
-    try:
-        done = subprocess.run(
-            command, input=data, capture_output=True, timeout=total, check=False
-        )
-    except subprocess.TimeoutExpired:  # run() has already killed the child
-        raise ExtractError(str(path), f"timed out after {total:g} s") from None
+    command = [sys.executable, "-I", str(CHILD), str(memory_mb), str(cpu_seconds), json.dumps(options)]
+    returncode, stdout, stderr_bytes = _communicate(path, command, data, timeout, ocr)
+    done = subprocess.CompletedProcess(command, returncode, stdout, stderr_bytes)
     stderr = done.stderr.decode("utf-8", "replace")
     if stderr:
         log.debug("pdf child stderr for %s: %s", path, stderr[-2000:])

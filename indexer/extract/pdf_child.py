@@ -1,6 +1,6 @@
 """Child process that parses one PDF with pdfminer.six under hard resource limits.
 
-Run as a script (``python -I pdf_child.py MEMORY_MB CPU_SECONDS [OPTIONS_JSON] < file.pdf``);
+Run as a script (``python -I pdf_child.py MEMORY_MB CPU_SECONDS [OPTIONS_JSON PHASE_FD] < file.pdf``);
 the indexer imports only its constants. It reads the bytes the caller already size-checked and
 hashed from stdin, limits its own address space and CPU time *before* importing pdfminer, so a
 decompression bomb or a runaway parser dies here, not in the batch. It prints one JSON object
@@ -8,8 +8,9 @@ on stdout: ``{"pages": [...], "meta": {...}}`` or ``{"error": "<reason>"}``. It 
 imports nothing from ``indexer`` so it starts fast and has no access to the caller's state.
 
 Pages without a text layer are read by OCR (``ocr.py``, loaded by path) in this same process:
-the text phase runs under ``pdf_timeout`` and ``MEMORY_MB``, then the soft memory limit is
-raised to ``ocr_memory_mb`` (the hard limit was set to it at start) and each page gets
+the text phase runs under ``MEMORY_MB`` (and the caller's ``pdf_timeout``); the child then
+writes one byte to ``PHASE_FD`` so the caller extends its deadline, raises the soft memory
+limit to ``ocr_memory_mb`` (the hard limit was set to it at start), and gives each page
 ``ocr_page_timeout`` seconds, at most ``ocr_max_pages`` pages.
 """
 
@@ -19,6 +20,7 @@ import importlib.util
 import io
 import json
 import logging
+import os
 import re
 import resource
 import signal
@@ -261,18 +263,13 @@ def classify(error: BaseException, memory_mb: int) -> str:
     return f"truncated or damaged PDF ({detail})"
 
 
-def run(data: bytes, memory_mb: int, options: dict[str, Any]) -> dict[str, Any]:
-    """Text phase under ``pdf_timeout``, then OCR of the pages that have no text layer."""
-    timeout = float(options.get("pdf_timeout", 0))
-    _alarm(timeout)
+def run(data: bytes, memory_mb: int, options: dict[str, Any], phase_fd: int | None) -> dict[str, Any]:
+    """Text phase (the parent kills it at ``pdf_timeout``), then OCR of the pages that have
+    no text layer, announced to the parent by one byte on ``phase_fd``."""
     try:
         result = parse(data)
-    except PhaseTimeout:
-        return {"error": f"timed out after {timeout:g} s"}
     except Exception as error:  # noqa: BLE001 - every failure becomes a reason for the report
         return {"error": classify(error, memory_mb)}
-    finally:
-        _alarm(0)
     images = result.pop("images")
     if not options.get("ocr"):
         checked = check_text(result)
@@ -280,6 +277,9 @@ def run(data: bytes, memory_mb: int, options: dict[str, Any]) -> dict[str, Any]:
             checked["error"] += "; OCR is off"
         return checked
     result["images"] = images
+    if phase_fd is not None:
+        os.write(phase_fd, b"o")
+        os.close(phase_fd)
     try:
         result = ocr_pages(data, result, options)
     except MemoryError:
@@ -293,10 +293,11 @@ def run(data: bytes, memory_mb: int, options: dict[str, Any]) -> dict[str, Any]:
 def main(argv: list[str]) -> int:
     memory_mb, cpu_seconds = int(argv[0]), int(argv[1])
     options = json.loads(argv[2]) if len(argv) > 2 else {}
+    phase_fd = int(argv[3]) if len(argv) > 3 else None
     _limit(memory_mb, int(options.get("ocr_memory_mb", 0)) if options.get("ocr") else 0, cpu_seconds)
     logging.basicConfig(level=logging.CRITICAL)
     warnings.simplefilter("ignore")
-    result = run(sys.stdin.buffer.read(), memory_mb, options)
+    result = run(sys.stdin.buffer.read(), memory_mb, options, phase_fd)
     try:
         sys.stdout.write(json.dumps(result))  # ASCII-only: independent of the child's locale
     except MemoryError:
