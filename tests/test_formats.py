@@ -244,7 +244,10 @@ def test_batch_of_formats_lands_around_hostile_files(tmp_path: Path) -> None:
     assert sorted(skipped) == ["b-minutes.ofd", "c-truncated.ofd", "d-bomb.ofd", "e-secret.docx", "f-photos.docx", "g-empty.docx"]
     assert skipped["b-minutes.ofd"].startswith("duplicate document id suzhou-gov-exec-120")
     store = IndexStore.open(tmp_path / "index")
-    doc = store.get_document("suzhou-gov-exec-120")
+    try:
+        doc = store.get_document("suzhou-gov-exec-120")
+    finally:
+        store.close()
     assert doc.fmt == "docx" and len(doc.items) == 5
 
 

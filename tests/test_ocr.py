@@ -183,3 +183,25 @@ def test_parse_json_of_a_scan_and_no_ocr_switch(scan: Path) -> None:
     off = CliRunner().invoke(cli, ["parse", str(scan), "--json", "--no-ocr"])
     assert off.exit_code != 0
     assert f"{scan}: no text layer (scanned or image-only PDF); OCR is off" in off.output
+
+
+def test_document_page_says_the_text_was_machine_read(tmp_path: Path) -> None:
+    from webui import create_app
+
+    from indexer.store import IndexStore
+
+    ocr = {"engine": "RapidOCR PP-OCRv6 (ONNX Runtime)", "pages": [1, 2], "confidence": 0.963}
+    scanned = parse(Extracted("scan.pdf", "pdf", [Page(1, "\n".join(MINUTES))], {"ocr": ocr}, "1" * 40))
+    typed = parse(Extracted("typed.txt", "text", [Page(1, "关于做好再生资源回收工作的通知\n各市、区人民政府：\n现将有关事项通知如下。")], {}, "2" * 40))
+    store = IndexStore.create_or_open(tmp_path / "index")
+    store.write([scanned, typed])
+    store.close()
+    app = create_app({"INDEX_DIR": str(tmp_path / "index"), "TESTING": True})
+    client = app.test_client()
+    try:
+        page = client.get(f"/doc/{scanned.doc_id}").get_data(as_text=True)
+        assert "本文由扫描件经机器识别（OCR）得到，共 2 页，平均置信度 96%，可能存在识别错误，引用前请核对原件。" in page
+        assert client.get(f"/api/doc/{scanned.doc_id}").get_json()["metadata"]["ocr"] == ocr
+        assert "机器识别" not in client.get(f"/doc/{typed.doc_id}").get_data(as_text=True)
+    finally:
+        app.extensions["policysearch"].store.close()
