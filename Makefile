@@ -33,6 +33,7 @@ test-all: venv
 
 bench: venv
 	$(PY) bench/run_bench.py
+	$(PY) bench/ocr.py --pages 5
 
 clean:
 	rm -rf $(VENV) var .cache

@@ -174,12 +174,14 @@ def test_reference_cycle_is_reported_at_once(tmp_path: Path) -> None:
 
 
 @needs_font
-def test_parse_json_of_a_scan_and_no_ocr_switch(scan: Path) -> None:
-    result = CliRunner().invoke(cli, ["parse", str(scan), "--json"])
+def test_parse_json_of_a_scan_and_no_ocr_switch(scan: Path, tmp_path: Path) -> None:
+    one_page = scanned_pdf(scan_pages()[:1], tmp_path / "page1.pdf", FONT, seed=3)
+    result = CliRunner().invoke(cli, ["parse", str(one_page), "--json"])
     assert result.exit_code == 0, result.output
     record = json.loads(result.output)
     assert (record["doc_id"], record["fmt"]) == ("suzhou-gov-exec-131", "pdf")
-    assert record["metadata"]["ocr"]["pages"] == [1, 2]
+    assert record["items"][0]["decisions"][0]["lead_department"] == "苏州市住房和城乡建设局"
+    assert record["metadata"]["ocr"]["pages"] == [1]
     off = CliRunner().invoke(cli, ["parse", str(scan), "--json", "--no-ocr"])
     assert off.exit_code != 0
     assert f"{scan}: no text layer (scanned or image-only PDF); OCR is off" in off.output
@@ -205,3 +207,13 @@ def test_document_page_says_the_text_was_machine_read(tmp_path: Path) -> None:
         assert "机器识别" not in client.get(f"/doc/{typed.doc_id}").get_data(as_text=True)
     finally:
         app.extensions["policysearch"].store.close()
+
+
+def test_bench_helpers_measure_what_they_say() -> None:
+    from bench import ocr as bench_ocr
+
+    pages = bench_ocr.seed_pages(2)
+    assert [len(page) for page in pages] == [26, 26]
+    assert max(len(line) for page in pages for line in page) == 26
+    assert bench_ocr.accuracy(["\n".join(page) for page in pages], pages) == 1.0
+    assert bench_ocr.edit_distance("原则同意", "原则同总") == 1

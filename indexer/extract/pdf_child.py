@@ -297,9 +297,10 @@ def main(argv: list[str]) -> int:
     _limit(memory_mb, int(options.get("ocr_memory_mb", 0)) if options.get("ocr") else 0, cpu_seconds)
     logging.basicConfig(level=logging.CRITICAL)
     warnings.simplefilter("ignore")
+    stdout, sys.stdout = sys.stdout, sys.stderr  # a library's print() must not corrupt the JSON
     result = run(sys.stdin.buffer.read(), memory_mb, options, phase_fd)
     try:
-        sys.stdout.write(json.dumps(result))  # ASCII-only: independent of the child's locale
+        stdout.write(json.dumps(result))  # ASCII-only: independent of the child's locale
     except MemoryError:
         return MEMORY_EXIT
     return 0
