@@ -159,6 +159,27 @@ def test_caps_report_the_scan_by_name_and_the_batch_lands(scan: Path, tmp_path: 
     assert _reason(scan, Limits(ocr_page_timeout=0.01)) == "OCR of page 1 took longer than the 0.01 s per-page cap"
 
 
+@needs_font
+def test_hostile_scans_are_named(scan: Path, tmp_path: Path) -> None:
+    # OCR's address space is capped like pdfminer's: a bound too small for the engine is a reason.
+    assert _reason(scan, Limits(ocr_memory_mb=600)) == "OCR exceeded the memory limit (600 MB)"
+    truncated = tmp_path / "truncated-scan.pdf"
+    truncated.write_bytes(scan.read_bytes()[: scan.stat().st_size // 2])
+    assert _reason(truncated).startswith("truncated or damaged PDF")
+
+
+@needs_font
+def test_ingest_without_ocr_skips_scans_by_name(scan: Path, tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "a-scan.pdf").write_bytes(scan.read_bytes())
+    render_pdf([["苏州市人民政府关于做好再生资源回收工作的通知"], ["现将有关事项通知如下。"]], src / "b-text.pdf")
+    result = CliRunner().invoke(cli, ["--index", str(tmp_path / "index"), "ingest", "--no-progress", "--no-ocr", str(src)])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("1 documents")
+    assert f"skipped {src / 'a-scan.pdf'}: no text layer (scanned or image-only PDF); OCR is off" in result.output
+
+
 def test_reference_cycle_is_reported_at_once(tmp_path: Path) -> None:
     """A 60-byte PDF whose root object is a reference to itself: reported as a cycle, not
     left to the 30 s timeout."""

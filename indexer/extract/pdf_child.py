@@ -222,7 +222,9 @@ def ocr_pages(data: bytes, result: dict[str, Any], options: dict[str, Any]) -> d
 
         _raise_memory(int(options["ocr_memory_mb"]))
         reader = ocr.Reader()
-    except ImportError:
+    except ImportError as error:
+        if _out_of_memory(error):
+            raise
         return {"error": f"{NO_TEXT_REASON}; no OCR engine installed ({OCR_INSTALL_HINT})"}
     pdf = pypdfium2.PdfDocument(data)
     per_page = float(options["ocr_page_timeout"])
@@ -263,6 +265,12 @@ def classify(error: BaseException, memory_mb: int) -> str:
     return f"truncated or damaged PDF ({detail})"
 
 
+def _out_of_memory(error: BaseException) -> bool:
+    """MemoryError, or the C++ ``bad_alloc`` that ONNX Runtime and OpenCV wrap in others."""
+    text = str(error)
+    return isinstance(error, MemoryError) or "bad_alloc" in text or "Unable to allocate" in text
+
+
 def run(data: bytes, memory_mb: int, options: dict[str, Any], phase_fd: int | None) -> dict[str, Any]:
     """Text phase (the parent kills it at ``pdf_timeout``), then OCR of the pages that have
     no text layer, announced to the parent by one byte on ``phase_fd``."""
@@ -282,10 +290,11 @@ def run(data: bytes, memory_mb: int, options: dict[str, Any], phase_fd: int | No
         os.close(phase_fd)
     try:
         result = ocr_pages(data, result, options)
-    except MemoryError:
-        return {"error": f"OCR exceeded the memory limit ({options['ocr_memory_mb']} MB)"}
-    except Exception as error:  # noqa: BLE001
-        return {"error": f"OCR failed: {type(error).__name__}: {error}"[:240]}
+    except Exception as error:  # noqa: BLE001 - MemoryError included
+        if _out_of_memory(error):
+            return {"error": f"OCR exceeded the memory limit ({options['ocr_memory_mb']} MB)"}
+        first = f"{type(error).__name__}: {error}".strip().splitlines()[0]
+        return {"error": f"OCR failed: {first}"[:240]}
     result.pop("images", None)
     return result if "error" in result else check_text(result)
 
