@@ -42,46 +42,59 @@ class OcrOptions:
         return OCR_START_SECONDS + self.max_pages * self.page_timeout if self.enabled else 0.0
 
 
-OCR_START_SECONDS = 30.0
+OCR_START_SECONDS = 30.0  # loading the models, once per file
+OCR_PAGE_GRACE = 10.0  # the child stops a page itself at its cap; this is the backstop
+
+
+def _progress(pipe: int) -> bytes:
+    """Bytes the child has written on the progress pipe since the last look (never blocks)."""
+    readable, _, _ = select.select([pipe], [], [], 0)
+    return os.read(pipe, 4096) if readable else b""
 
 
 def _communicate(path: Path, command: list[str], data: bytes, timeout: float, ocr: OcrOptions) -> tuple[int, bytes, bytes]:
-    """Run the child: killed after ``timeout`` unless it has told us (one byte on the phase
-    pipe) that the text phase is over and OCR began; then after the OCR budget too."""
-    phase_read, phase_write = os.pipe()
+    """Run the child with deadlines that follow its progress pipe: the text phase is killed
+    at ``timeout``; once the child reports the OCR phase (``o``, then ``p`` before each page)
+    each step gets the engine start or one page's cap plus a grace, so a page stuck in C code
+    (where the child's own per-page timer cannot fire) is still killed."""
+    progress_read, progress_write = os.pipe()
     try:
         child = subprocess.Popen(
-            [*command, str(phase_write)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE, pass_fds=(phase_write,),
+            [*command, str(progress_write)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE, pass_fds=(progress_write,),
         )
-        os.close(phase_write)
-        phase_write = -1
-        try:
-            stdout, stderr = child.communicate(data, timeout=timeout)
-        except subprocess.TimeoutExpired:
-            readable, _, _ = select.select([phase_read], [], [], 0)
-            if not (ocr.enabled and readable and os.read(phase_read, 1)):
-                child.kill()
-                child.communicate()
-                raise ExtractError(str(path), f"timed out after {timeout:g} s") from None
+        os.close(progress_write)
+        progress_write = -1
+        step, started = timeout, False
+        stdin: bytes | None = data
+        while True:
             try:
-                stdout, stderr = child.communicate(timeout=ocr.budget())
+                stdout, stderr = child.communicate(stdin, timeout=step)
+                return child.returncode, stdout, stderr
             except subprocess.TimeoutExpired:
-                child.kill()
-                child.communicate()
-                raise ExtractError(str(path), f"OCR timed out after {ocr.budget():g} s") from None
-        return child.returncode, stdout, stderr
+                stdin = None  # already sent; communicate() resumes without losing output
+                seen = _progress(progress_read) if ocr.enabled else b""
+                if not seen:
+                    child.kill()
+                    child.communicate()
+                    reason = (
+                        f"OCR of a page took longer than the {ocr.page_timeout:g} s per-page cap"
+                        if started else f"timed out after {timeout:g} s"
+                    )
+                    raise ExtractError(str(path), reason) from None
+                step = ocr.page_timeout + OCR_PAGE_GRACE + (0 if started else OCR_START_SECONDS)
+                started = True
     finally:
-        os.close(phase_read)
-        if phase_write >= 0:
-            os.close(phase_write)
+        os.close(progress_read)
+        if progress_write >= 0:
+            os.close(progress_write)
 
 
 def _run_child(path: Path, data: bytes, timeout: float, memory_mb: int, ocr: OcrOptions) -> dict:
     """The child's JSON result, or an ``ExtractError`` for a child that timed out or died.
 
     The text phase is killed at ``timeout`` as before OCR existed; the OCR phase stops each
-    page itself at its cap, and the kill after the whole OCR budget is the backstop."""
+    page itself at its cap, with a kill per page as the backstop (``_communicate``)."""
     options = {
         "ocr": ocr.enabled,
         "ocr_max_pages": ocr.max_pages,

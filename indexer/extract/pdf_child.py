@@ -9,7 +9,8 @@ imports nothing from ``indexer`` so it starts fast and has no access to the call
 
 Pages without a text layer are read by OCR (``ocr.py``, loaded by path) in this same process:
 the text phase runs under ``MEMORY_MB`` (and the caller's ``pdf_timeout``); the child then
-writes one byte to ``PHASE_FD`` so the caller extends its deadline, raises the soft memory
+writes ``o`` (and ``p`` before each page) to ``PHASE_FD`` so the caller moves its deadline
+along, raises the soft memory
 limit to ``ocr_memory_mb`` (the hard limit was set to it at start), and gives each page
 ``ocr_page_timeout`` seconds, at most ``ocr_max_pages`` pages.
 """
@@ -27,6 +28,7 @@ import signal
 import sys
 import warnings
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 NO_TEXT_REASON = "no text layer (scanned or image-only PDF)"
@@ -207,8 +209,11 @@ def _ocr_module() -> Any:
     return module
 
 
-def ocr_pages(data: bytes, result: dict[str, Any], options: dict[str, Any]) -> dict[str, Any]:
-    """Replace the text of pages without a text layer by OCR, within the page and time caps."""
+def ocr_pages(
+    data: bytes, result: dict[str, Any], options: dict[str, Any], report: Callable[[bytes], Any]
+) -> dict[str, Any]:
+    """Replace the text of pages without a text layer by OCR, within the page and time caps;
+    ``report(b"p")`` before each page tells the parent the child is still making progress."""
     pages = result["pages"]
     scanned = [i for i, text in enumerate(pages) if needs_ocr(text, result["images"][i])]
     cap = int(options["ocr_max_pages"])
@@ -230,6 +235,7 @@ def ocr_pages(data: bytes, result: dict[str, Any], options: dict[str, Any]) -> d
     per_page = float(options["ocr_page_timeout"])
     scores: list[float] = []
     for index in scanned:
+        report(b"p")
         _alarm(per_page)
         try:
             boxes = reader.read(ocr.render_page(pdf, index))
@@ -273,7 +279,7 @@ def _out_of_memory(error: BaseException) -> bool:
 
 def run(data: bytes, memory_mb: int, options: dict[str, Any], phase_fd: int | None) -> dict[str, Any]:
     """Text phase (the parent kills it at ``pdf_timeout``), then OCR of the pages that have
-    no text layer, announced to the parent by one byte on ``phase_fd``."""
+    no text layer, with progress marks for the parent on ``phase_fd``."""
     try:
         result = parse(data)
     except Exception as error:  # noqa: BLE001 - every failure becomes a reason for the report
@@ -285,11 +291,10 @@ def run(data: bytes, memory_mb: int, options: dict[str, Any], phase_fd: int | No
             checked["error"] += "; OCR is off"
         return checked
     result["images"] = images
-    if phase_fd is not None:
-        os.write(phase_fd, b"o")
-        os.close(phase_fd)
+    report = (lambda mark: os.write(phase_fd, mark)) if phase_fd is not None else (lambda mark: 0)
+    report(b"o")
     try:
-        result = ocr_pages(data, result, options)
+        result = ocr_pages(data, result, options, report)
     except Exception as error:  # noqa: BLE001 - MemoryError included
         if _out_of_memory(error):
             return {"error": f"OCR exceeded the memory limit ({options['ocr_memory_mb']} MB)"}
