@@ -15,7 +15,9 @@ from scangen import cjk_font, scanned_pdf, wrap
 from indexer.cli import cli
 from indexer.extract import Limits, extract_path, iter_sources
 from indexer.extract.ocr import Box, clean_line, group_lines
-from indexer.models import Extracted, Page
+from indexer.models import Document, Extracted, Page
+from indexer.pipeline import ingest
+from indexer.store import IndexStore
 from indexer.structure import parse
 
 DATA = Path(__file__).parent / "data"
@@ -40,10 +42,16 @@ def scan(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def scanned(scan: Path) -> Extracted:
-    records, problems = extract_path(scan)
-    assert problems == []
-    return records[0]
+def scanned(scan: Path, tmp_path_factory) -> Document:
+    """The scan ingested into a real index (one OCR run for the module), read back."""
+    index = tmp_path_factory.mktemp("scan-index") / "index"
+    report = ingest([scan], index, workers=1)
+    assert (report.documents, report.problems) == (1, [])
+    store = IndexStore.open(index)
+    try:
+        return store.get_document("suzhou-gov-exec-131")
+    finally:
+        store.close()
 
 
 def _chars(text: str) -> str:
@@ -89,20 +97,20 @@ def test_ocr_misreadings_of_folios_and_enumerations(read: str, fixed: str) -> No
 
 
 @needs_font
-def test_scan_has_no_text_layer_and_is_read_at_97_percent(scan: Path, scanned: Extracted) -> None:
+def test_scan_has_no_text_layer_and_is_read_at_97_percent(scan: Path, scanned: Document) -> None:
     assert _reason(scan, Limits(ocr=False)) == "no text layer (scanned or image-only PDF); OCR is off"
     truth = _chars("\n".join(MINUTES))
-    read = _chars("".join(page.text for page in scanned.pages))
+    read = _chars("".join(p.text for p in scanned.paragraphs))
     accuracy = 1 - edit_distance(read, truth) / len(truth)
     assert accuracy >= 0.97, (accuracy, read)
-    assert [page.number for page in scanned.pages] == [1, 2]
-    assert scanned.pages[0].text.splitlines()[-1] == "— 1 —"  # the folio survives for layout repair
+    assert scanned.page_count == 2
+    assert not any("—" in p.text for p in scanned.paragraphs)  # folios read as folios, not text
 
 
 @needs_font
-def test_scan_parses_as_its_text_version(scanned: Extracted) -> None:
+def test_scan_parses_as_its_text_version(scanned: Document) -> None:
     text = parse(Extracted("minutes.txt", "text", [Page(1, "\n".join(MINUTES))], {}, "0" * 40))
-    doc = parse(scanned)
+    doc = scanned
     assert (doc.doc_id, doc.kind, doc.title) == ("suzhou-gov-exec-131", "minutes", "苏州市人民政府第131次常务会议纪要")
     assert doc.meeting == text.meeting
     assert (doc.meeting.number, doc.meeting.date, doc.meeting.chair) == (131, "2021-03-15", "李亚平")
@@ -120,8 +128,8 @@ def test_scan_parses_as_its_text_version(scanned: Extracted) -> None:
 
 
 @needs_font
-def test_record_says_ocr_was_used(scanned: Extracted) -> None:
-    ocr = parse(scanned).metadata["ocr"]
+def test_record_says_ocr_was_used(scanned: Document) -> None:
+    ocr = scanned.metadata["ocr"]
     assert ocr["engine"] == "RapidOCR PP-OCRv6 (ONNX Runtime)"
     assert ocr["pages"] == [1, 2]
     assert 0.9 <= ocr["confidence"] <= 1.0
@@ -210,8 +218,6 @@ def test_parse_json_of_a_scan_and_no_ocr_switch(scan: Path, tmp_path: Path) -> N
 
 def test_document_page_says_the_text_was_machine_read(tmp_path: Path) -> None:
     from webui import create_app
-
-    from indexer.store import IndexStore
 
     ocr = {"engine": "RapidOCR PP-OCRv6 (ONNX Runtime)", "pages": [1, 2], "confidence": 0.963}
     scanned = parse(Extracted("scan.pdf", "pdf", [Page(1, "\n".join(MINUTES))], {"ocr": ocr}, "1" * 40))
