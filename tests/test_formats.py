@@ -74,6 +74,17 @@ def text_version():
     return _text_version()
 
 
+def _ingested(path: Path, index: Path):
+    """``path`` ingested alone into a real index, its document read back."""
+    report = ingest([path], index, workers=1)
+    assert (report.documents, report.problems) == (1, [])
+    store = IndexStore.open(index)
+    try:
+        return store.get_document("suzhou-gov-exec-120")
+    finally:
+        store.close()
+
+
 def _one(path: Path, limits: Limits = Limits()):
     records, problems = extract_path(path, limits)
     assert problems == []
@@ -85,7 +96,8 @@ def _one(path: Path, limits: Limits = Limits()):
 
 
 def test_docx_minutes_parse_as_the_text_version(tmp_path: Path, text_version) -> None:
-    record = _one(_seed_docx(tmp_path / "minutes.docx"))
+    path = _seed_docx(tmp_path / "minutes.docx")
+    record = _one(path)
     assert record.fmt == "docx"
     assert record.meta == {
         "file_title": TITLE, "file_author": "苏州市人民政府办公室",
@@ -100,6 +112,7 @@ def test_docx_minutes_parse_as_the_text_version(tmp_path: Path, text_version) ->
     # Physical pages (Word has no printed folios): page breaks still place each paragraph.
     decision = next(p for p in doc.paragraphs if p.text.startswith("（一）原则同意《关于推进制造业"))
     assert decision.page == 3
+    assert _structure(_ingested(path, tmp_path / "index")) == _structure(text_version)
 
 
 def test_docx_tables_give_one_line_per_row_and_line_breaks_split_lines(tmp_path: Path) -> None:
@@ -124,7 +137,8 @@ def test_docx_title_from_properties_titles_a_policy(tmp_path: Path) -> None:
 
 def test_ofd_minutes_parse_as_the_text_version(tmp_path: Path, text_version) -> None:
     pages = seed_pages()
-    record = _one(write_ofd(pages, tmp_path / "minutes.ofd", title=TITLE, created="2020-12-23"))
+    path = write_ofd(pages, tmp_path / "minutes.ofd", title=TITLE, created="2020-12-23")
+    record = _one(path)
     assert record.fmt == "ofd"
     assert record.meta == {"file_title": TITLE, "file_created": "2020-12-23"}
     # Runs written in shuffled order come back in reading order, line by line, with the folio.
@@ -138,6 +152,9 @@ def test_ofd_minutes_parse_as_the_text_version(tmp_path: Path, text_version) -> 
     expected = next(n for n, lines in enumerate(pages, 1) if any(ln.startswith(first_line) for ln in lines))
     assert on_page[first_line] == expected
     assert doc.paragraphs[-1].citation.endswith(f"第{doc.paragraphs[-1].page}页")
+    stored = _ingested(path, tmp_path / "index")
+    assert _structure(stored) == _structure(text_version)
+    assert [p.page for p in stored.paragraphs] == [p.page for p in doc.paragraphs]
 
 
 def test_ofd_path_outside_the_package_is_refused(tmp_path: Path) -> None:
