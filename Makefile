@@ -38,6 +38,7 @@ lint: venv
 
 bench: venv
 	$(PY) bench/run_bench.py
+	$(PY) bench/ocr.py --pages 5
 
 clean:
 	rm -rf $(VENV) var .cache

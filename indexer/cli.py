@@ -55,6 +55,16 @@ def cli(ctx: click.Context, index_dir: Path, verbose: bool) -> None:
     ctx.obj = {"index": index_dir}
 
 
+def _ocr_options(command):
+    """OCR of scanned PDF pages: off for a quick run, or capped in pages and seconds."""
+    command = click.option("--ocr-page-seconds", type=float, default=60.0, show_default=True,
+                           help="Give up on a scan when one page takes longer to read.")(command)
+    command = click.option("--ocr-pages", type=int, default=50, show_default=True,
+                           help="Skip scans with more pages to read by OCR.")(command)
+    return click.option("--no-ocr", is_flag=True,
+                        help="Do not read scanned PDF pages by OCR (faster; such files are skipped).")(command)
+
+
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option("--workers", type=int, default=None, help="Segmentation processes (default: CPU count).")
@@ -64,16 +74,19 @@ def cli(ctx: click.Context, index_dir: Path, verbose: bool) -> None:
 @click.option("--rebuild", is_flag=True,
               help="Delete the existing index first (needed after a format or dictionary change).")
 @click.option("--no-progress", is_flag=True, help="Hide the progress bar.")
+@_ocr_options
 @click.pass_obj
 @_die_on_errors
 def ingest(obj, paths: tuple[Path, ...], workers, lock_timeout: float, max_mb: float, rebuild: bool,
-           no_progress: bool) -> None:
+           no_progress: bool, no_ocr: bool, ocr_pages: int, ocr_page_seconds: float) -> None:
     """Extract, parse and index files and folders (recursive) in one commit."""
     from .extract import Limits
     from .pipeline import ingest as run_ingest
 
+    limits = Limits(max_bytes=int(max_mb * 1e6), ocr=not no_ocr, ocr_max_pages=ocr_pages,
+                    ocr_page_timeout=ocr_page_seconds)
     report = run_ingest(
-        paths, obj["index"], limits=Limits(max_bytes=int(max_mb * 1e6)), lock_timeout=lock_timeout,
+        paths, obj["index"], limits=limits, lock_timeout=lock_timeout,
         workers=workers, progress=not no_progress and sys.stderr.isatty(), rebuild=rebuild,
     )
     click.echo(report.summary())
@@ -82,13 +95,15 @@ def ingest(obj, paths: tuple[Path, ...], workers, lock_timeout: float, max_mb: f
 @cli.command("parse")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the structured record as JSON.")
+@_ocr_options
 @_die_on_errors
-def parse_cmd(path: Path, as_json: bool) -> None:
+def parse_cmd(path: Path, as_json: bool, no_ocr: bool, ocr_pages: int, ocr_page_seconds: float) -> None:
     """Show the structured record of one file, without indexing it."""
-    from .extract import extract_path
+    from .extract import Limits, extract_path
     from .structure import parse
 
-    extracted, problems = extract_path(path)
+    limits = Limits(ocr=not no_ocr, ocr_max_pages=ocr_pages, ocr_page_timeout=ocr_page_seconds)
+    extracted, problems = extract_path(path, limits)
     for p in problems:
         click.echo(f"skipped {p}", err=True)
     docs = [parse(ex) for ex in extracted]

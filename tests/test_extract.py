@@ -274,25 +274,25 @@ def test_shared_state_council_minutes(shared_corpus: Path) -> None:
 
 def test_iter_sources_recursive_sorted_skips_hidden_and_unsupported(tmp_path: Path) -> None:
     for name in [
-        "b.txt", "a.pdf", "sub/c.HTML", "sub/deeper/d.jsonl", "sub/e.htm", "notes.md", "x.docx",
+        "b.txt", "a.pdf", "sub/c.HTML", "sub/deeper/d.jsonl", "sub/e.htm", "notes.md", "x.pptx",
         ".hidden.txt", ".git/config.txt", "sub/.cache/f.pdf",
     ]:  # fmt: skip
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text("x", encoding="utf-8")
-    explicit = tmp_path / "x.docx"
+    explicit = tmp_path / "x.pptx"
     found = iter_sources([tmp_path, explicit, tmp_path / "b.txt"])
     assert [p.relative_to(tmp_path).as_posix() for p in found] == [
-        "a.pdf", "b.txt", "sub/c.HTML", "sub/deeper/d.jsonl", "sub/e.htm", "x.docx",
+        "a.pdf", "b.txt", "sub/c.HTML", "sub/deeper/d.jsonl", "sub/e.htm", "x.pptx",
     ]  # fmt: skip
     records, problems = extract_path(explicit)
     assert records == []
     assert problems == [
         Problem(
             str(explicit),
-            "unsupported file type '.docx' (supported: .htm, .html, .jsonl, .pdf, .txt)",
+            "unsupported file type '.pptx' (supported: .doc, .docx, .htm, .html, .jsonl, .ofd, .pdf, .txt)",
         )
     ]
-    assert SUPPORTED_SUFFIXES == {".pdf", ".html", ".htm", ".txt", ".jsonl"}
+    assert SUPPORTED_SUFFIXES == {".pdf", ".html", ".htm", ".txt", ".jsonl", ".docx", ".doc", ".ofd"}
 
 
 def test_default_limits() -> None:

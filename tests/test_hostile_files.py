@@ -66,7 +66,14 @@ def test_p3_owner_password_only_pdf_opens_but_its_glyphs_do_not_map(tmp_path: Pa
     # No user password, so pdfminer opens it; but it does not decrypt the font's
     # CIDSystemInfo strings, so every glyph comes out as "(cid:N)": not indexable text.
     pdf = encrypted_pdf(tmp_path / "owner.pdf", password="")
-    assert _reason(pdf) == "unreadable text layer (fonts without a Unicode mapping)"
+    assert _reason(pdf, Limits(ocr=False)) == "unreadable text layer (fonts without a Unicode mapping)"
+
+
+def test_p3_unmapped_glyphs_are_read_by_ocr_instead(tmp_path: Path) -> None:
+    [record], problems = extract_path(encrypted_pdf(tmp_path / "owner.pdf", password=""))
+    assert problems == []
+    assert "保密文件内容" in record.pages[0].text
+    assert record.meta["ocr"]["pages"] == [1]
 
 
 def test_p4_image_only_pdf_has_no_text_layer(tmp_path: Path) -> None:

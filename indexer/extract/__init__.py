@@ -14,9 +14,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from indexer.errors import ExtractError
+from indexer.extract.doc import extract_doc
+from indexer.extract.docx import extract_docx
 from indexer.extract.html import extract_html
 from indexer.extract.jsonl import read_jsonl
-from indexer.extract.pdf import extract_pdf
+from indexer.extract.ofd import extract_ofd
+from indexer.extract.pdf import OcrOptions, extract_pdf
 from indexer.extract.text import extract_text
 from indexer.models import Extracted, Problem
 
@@ -24,7 +27,7 @@ __all__ = ["SUPPORTED_SUFFIXES", "Limits", "iter_sources", "extract_path"]
 
 log = logging.getLogger(__name__)
 
-SUPPORTED_SUFFIXES = {".pdf", ".html", ".htm", ".txt", ".jsonl"}
+SUPPORTED_SUFFIXES = {".pdf", ".html", ".htm", ".txt", ".jsonl", ".docx", ".doc", ".ofd"}
 
 
 @dataclass(frozen=True)
@@ -35,6 +38,17 @@ class Limits:
     max_bytes: int = 50_000_000
     pdf_timeout: float = 30.0
     pdf_memory_mb: int = 512
+    # OCR of PDF pages without a text layer (``ocr=False``: such pages stay empty).
+    ocr: bool = True
+    ocr_max_pages: int = 50
+    ocr_page_timeout: float = 60.0
+    ocr_memory_mb: int = 2048
+    # .docx / .ofd packages: caps on the zip's entries and their total uncompressed size.
+    zip_max_entries: int = 5_000
+    zip_max_unpacked: int = 300_000_000
+
+    def ocr_options(self) -> OcrOptions:
+        return OcrOptions(self.ocr, self.ocr_max_pages, self.ocr_page_timeout, self.ocr_memory_mb)
 
 
 def _hidden(name: str) -> bool:
@@ -79,10 +93,18 @@ def _extract(path: Path, suffix: str, limits: Limits) -> tuple[list[Extracted], 
     sha1 = hashlib.sha1(data).hexdigest()
     if suffix == ".pdf":
         record = extract_pdf(
-            path, data, sha1, timeout=limits.pdf_timeout, memory_mb=limits.pdf_memory_mb
+            path, data, sha1, timeout=limits.pdf_timeout, memory_mb=limits.pdf_memory_mb,
+            ocr=limits.ocr_options(),
         )
     elif suffix in (".html", ".htm"):
         record = extract_html(path, data, sha1)
+    elif suffix in (".docx", ".ofd"):
+        reader = extract_docx if suffix == ".docx" else extract_ofd
+        record = reader(
+            path, data, sha1, max_entries=limits.zip_max_entries, max_unpacked=limits.zip_max_unpacked
+        )
+    elif suffix == ".doc":
+        record = extract_doc(path, data, sha1)
     else:
         record = extract_text(path, data, sha1)
     return [record], []

@@ -57,7 +57,7 @@ _PARSERS = {
 def parse(extracted: Extracted) -> Document:
     """The structured record of one extracted source."""
     layout = repair(extracted.pages)
-    if extracted.fmt != "pdf" and layout.page_count <= 1:
+    if extracted.fmt not in ("pdf", "ofd") and layout.page_count <= 1:
         # One unpaginated text (JSON line, web page): "page 1" would be noise in citations.
         for para in layout.paragraphs:
             para.page = None
@@ -67,5 +67,7 @@ def parse(extracted: Extracted) -> Document:
     doc = _PARSERS[choose(extracted, layout)](extracted, layout)
     if extracted.meta.get("published"):
         doc.metadata.setdefault("published", extracted.meta["published"])
+    if extracted.meta.get("ocr"):  # machine-read text: the reader is told to double-check
+        doc.metadata["ocr"] = extracted.meta["ocr"]
     doc.page_count = doc.page_count or None
     return doc

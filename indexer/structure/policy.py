@@ -53,7 +53,7 @@ def _is_date_line(text: str) -> bool:
 def parse_sections(extracted: Extracted, layout: Layout, kind: str) -> Document:
     meta = extracted.meta
     raws = layout.paragraphs
-    title, used = _title_block(raws, meta.get("title") or meta.get("pdf_title"))
+    title, used = _title_block(raws, meta.get("title") or meta.get("pdf_title") or meta.get("file_title"))
     doc = Document(
         doc_id=document_id(extracted), kind=kind, title=title or extracted.source, source=extracted.source,
         source_url=meta.get("source_url"), fmt=extracted.fmt, sha1=extracted.sha1,

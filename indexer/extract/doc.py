@@ -1,0 +1,54 @@
+"""Legacy Word .doc (Word 97-2003 binary) sources, read by ``antiword`` when it is installed.
+
+No maintained pure-Python reader exists for the binary format, so a .doc is read only when the
+Debian package ``antiword`` is on the PATH (run with a time limit, its output decoded as
+UTF-8); otherwise the file is reported by name with the commands that would make it readable.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+from indexer.errors import ExtractError
+from indexer.extract.package import OLE_MAGIC
+from indexer.extract.text import split_pages
+from indexer.models import Extracted
+
+CONVERTER = "antiword"
+TIMEOUT = 30.0
+
+
+def unsupported_reason(path: Path) -> str:
+    return (
+        "legacy Word .doc needs a converter: install antiword (apt-get install antiword), "
+        f"or convert it to .docx first: soffice --headless --convert-to docx '{path}'"
+    )
+
+
+def extract_doc(path: Path, data: bytes, sha1: str) -> Extracted:
+    source = str(path)
+    if not data:
+        raise ExtractError(source, "empty file")
+    if data.startswith(b"PK"):
+        raise ExtractError(source, "a .docx (zip package) named .doc: rename it to .docx")
+    if not data.startswith(OLE_MAGIC):
+        raise ExtractError(source, "not a Word .doc file")
+    program = shutil.which(CONVERTER)
+    if program is None:
+        raise ExtractError(source, unsupported_reason(path))
+    try:
+        done = subprocess.run(
+            [program, "-m", "UTF-8.txt", "-w", "0", str(path)], capture_output=True,
+            timeout=TIMEOUT, check=False,
+        )
+    except subprocess.TimeoutExpired:
+        raise ExtractError(source, f"antiword timed out after {TIMEOUT:g} s") from None
+    text = done.stdout.decode("utf-8", "replace")
+    if done.returncode != 0 or not text.strip():
+        detail = done.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or [""]
+        lowered = detail[0].lower()
+        reason = "encrypted Word .doc (password required)" if "encrypt" in lowered else "damaged Word .doc"
+        raise ExtractError(source, f"{reason} ({detail[0][:160]})" if detail[0] else reason)
+    return Extracted(source, "doc", split_pages(text), {"converter": CONVERTER}, sha1)
