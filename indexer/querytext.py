@@ -37,13 +37,14 @@ log = logging.getLogger(__name__)
 QUESTION_WORDS = frozenset("""
     哪 哪次 哪些 哪个 哪里 哪儿 哪年 哪天 哪家 哪位 哪项 哪条 哪部 哪一 哪一个 哪一年 哪一次 哪届 哪份
     什么 什么样 什么样的 为什么 为何 如何 怎样 怎么 怎么样 怎么办 是否 是不是 有没有 能否 可否
-    何时 何种 几时 请问 关于 有关
+    何时 何种 几时 多久 多少 什么时候 请问 关于 有关
 """.split())
 # Particles that end or link a question; whole jieba words only (了 is not touched in 了解).
 PARTICLES = frozenset("吗 呢 吧 啊 呀 么 了 的".split())
-# 是 / 有 belong to the question when they stand next to a dropped question word (什么是, 是什么,
+# 是 / 有 belong to the question when the same run has a question word (什么是, 城市是哪些,
 # 有哪些); elsewhere they are ordinary words.
 COPULAS = frozenset({"是", "有"})
+_QUESTION_TAILS = frozenset({"时候", "意思"})
 # Prefixes of longer jieba words that are questions (哪些地方 -> 地方, 什么样的 -> ∅).
 _QUESTION_PREFIXES = ("哪一个", "哪一", "哪些", "哪个", "哪", "什么样的", "什么样", "什么")
 # 有关 followed by these is the official noun phrase "the departments concerned", not "about".
@@ -177,9 +178,11 @@ def _drop_question_words(word: str, title: bool) -> tuple[list[str], list[str]]:
                 keep.append((s.start + len(prefix), s.end))
             else:
                 keep.append((s.start, s.end))
-    # 是 / 有 next to a dropped question word (什么是…, …有哪些) go with it.
+    # In a question, 是 / 有 are the question's verbs (什么是…, 城市是…, 有哪些), and 时候 / 意思
+    # right after 什么 finish the question word (什么时候, 什么意思).
     for k, s in enumerate(segs):
-        if s.text in COPULAS and (k - 1 in dropped_at or k + 1 in dropped_at):
+        finishes = s.text in _QUESTION_TAILS and k - 1 in dropped_at and segs[k - 1].text == "什么"
+        if dropped_at and (s.text in COPULAS or finishes) and (s.start, s.end) in keep:
             keep.remove((s.start, s.end))
             dropped.append(word[s.start : s.end])
     if not dropped:
