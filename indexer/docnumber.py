@@ -177,16 +177,19 @@ def find_doc_numbers(text: str, typed: bool = False) -> list[tuple[int, int, str
 _QUOTES = "\"'“”「」『』＂‘’"
 
 
-def normalize_doc_number(s: str) -> str | None:
-    """Canonical form of one typed 发文字号, or None when ``s`` is not exactly one.
+def normalize_doc_number(s: str, typed: bool = False) -> str | None:
+    """Canonical form of one 发文字号, or None when ``s`` is not exactly one.
 
-    Accepts what people type in a search box or a 文号: field: any bracket, spaces, full-width
-    digits, Traditional characters, 国办发2018年129号, a missing final 号, surrounding quotes.
+    ``typed=True`` is for what people type in a search box or a 文号: field, and also accepts
+    国办发2018年129号, a missing final 号 and surrounding quotes. Parsers of documents keep the
+    default: there a line such as 某某区人民政府2024年1 is not a number.
     """
-    compact = re.sub(r"\s+", "", s or "").strip(_QUOTES)
+    compact = re.sub(r"\s+", "", s or "")
+    if typed:
+        compact = compact.strip(_QUOTES)
     if not compact:
         return None
-    for start, end, canon in find_doc_numbers(compact, typed=True):
+    for start, end, canon in find_doc_numbers(compact, typed=typed):
         if start == 0 and end == len(compact):
             return canon
     return None

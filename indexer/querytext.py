@@ -123,7 +123,7 @@ def _segments(q: str) -> list[_Segment]:
         elif ch in QUOTES:
             close = q.find(QUOTES[ch], i + 1)
             end = n if close < 0 else close + 1  # unbalanced: querylang reports it
-            canon = normalize_doc_number(q[i + 1 : end - 1]) if close > 0 else None
+            canon = normalize_doc_number(q[i + 1 : end - 1], typed=True) if close > 0 else None
             segs.append(_Segment("docnum", q[i:end], canon) if canon else _Segment("protected", q[i:end]))
             i = end
         elif ch in _PARENS or ch in _CLOSING:

@@ -135,7 +135,18 @@ def test_sentence_words_before_the_code_are_dropped(text: str, canonical: str) -
     ],
 )
 def test_typed_forms_normalise_to_the_canonical_form(typed: str, canonical: str) -> None:
-    assert normalize_doc_number(typed) == canonical
+    assert normalize_doc_number(typed, typed=True) == canonical
+
+
+@pytest.mark.parametrize("line", ["国办发2018年129号", "国办发〔2018〕129", '"国发〔2018〕39号"', "洪泽区人民政府2024年1"])
+def test_document_lines_keep_the_strict_rules(line: str) -> None:
+    """Parsers look for the number line of a document with the default (strict) rules."""
+    assert normalize_doc_number(line) is None
+
+
+@pytest.mark.parametrize("written, canonical", [("國辦發〔2018〕123號", "国办发〔2018〕123号"), ("國令第711號", "国务院令第711号")])
+def test_traditional_numbers_normalise_in_documents_too(written: str, canonical: str) -> None:
+    assert normalize_doc_number(written) == canonical
 
 
 def test_typed_shapes_are_found_in_a_query_but_not_in_running_text() -> None:
@@ -153,5 +164,5 @@ def test_typed_shapes_are_found_in_a_query_but_not_in_running_text() -> None:
 
 
 def test_a_number_followed_by_more_text_is_not_one_typed_number() -> None:
-    assert normalize_doc_number("国发〔2018〕39号文") is None
-    assert normalize_doc_number("2018年39号") is None
+    assert normalize_doc_number("国发〔2018〕39号文", typed=True) is None
+    assert normalize_doc_number("2018年39号", typed=True) is None
