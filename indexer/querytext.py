@@ -48,7 +48,7 @@ _QUESTION_TAILS = frozenset({"时候", "意思"})
 # Prefixes of longer jieba words that are questions (哪些地方 -> 地方, 什么样的 -> ∅).
 _QUESTION_PREFIXES = ("哪一个", "哪一", "哪些", "哪个", "哪", "什么样的", "什么样", "什么")
 # 有关 followed by these is the official noun phrase "the departments concerned", not "about".
-_KEEP_AFTER_YOUGUAN = frozenset("部门 单位 方面 规定 机关 地区 负责人 人员 企业 组织 方面 工作 情况 法律 法规 政策".split())
+_KEEP_AFTER_YOUGUAN = frozenset("部门 单位 方面 规定 机关 地区 负责人 人员 企业 组织 工作 情况 法律 法规 政策".split())
 # A query ending in a document genre is a title: 关于 … 的 are part of it.
 _TITLE_ENDINGS = (
     "通知", "意见", "决定", "办法", "条例", "规定", "方案", "批复", "函", "公告", "通告", "规划", "纲要",
@@ -64,6 +64,7 @@ _ARABIC_ORDINAL = re.compile(rf"第\s*([0-9]{{1,4}})\s*([{_ARTICLE_UNITS}{_SESSI
 _CHINESE_SESSION = re.compile(rf"第([零〇一二两三四五六七八九十百千]{{1,8}})([{_SESSION_UNITS}])")
 _FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 
+MAX_CHARS = 500  # the query language's own limit: longer input is refused by the parser anyway
 SPACE = " \t\r\n\u3000\u00a0"
 QUOTES = {'"': '"', "“": "”", "「": "」", "『": "』", "＂": "＂"}
 _CLOSING = set(QUOTES.values()) - set(QUOTES)
@@ -159,7 +160,7 @@ def _drop_question_words(word: str, title: bool) -> tuple[list[str], list[str]]:
     """(pieces kept, words dropped) of one unquoted word, cut by the project's segmenter."""
     segs = get_segmenter().segment(word, subwords=False)
     keep: list[tuple[int, int]] = []
-    dropped_at: list[int] = []
+    dropped_at: set[int] = set()
     dropped: list[str] = []
     for k, s in enumerate(segs):
         following = segs[k + 1].text if k + 1 < len(segs) else ""
@@ -169,12 +170,12 @@ def _drop_question_words(word: str, title: bool) -> tuple[list[str], list[str]]:
             keep.append((s.start, s.end))
         elif s.text in QUESTION_WORDS or s.text in PARTICLES:
             dropped.append(word[s.start : s.end])
-            dropped_at.append(k)
+            dropped_at.add(k)
         else:
             prefix = next((p for p in _QUESTION_PREFIXES if s.text.startswith(p) and len(s.text) > len(p)), None)
             if prefix is not None:
                 dropped.append(word[s.start : s.start + len(prefix)])
-                dropped_at.append(k)
+                dropped_at.add(k)
                 keep.append((s.start + len(prefix), s.end))
             else:
                 keep.append((s.start, s.end))
@@ -243,7 +244,7 @@ def _next_kind(segs: list[_Segment], i: int, step: int) -> str | None:
 
 def rewrite(q: str) -> Rewritten:
     """What to search for ``q`` (see the module docstring); never raises on odd input."""
-    if not isinstance(q, str) or not q.strip():
+    if not isinstance(q, str) or not q.strip() or len(q) > MAX_CHARS:
         q = q if isinstance(q, str) else ""
         return Rewritten(q, q.strip())
     segs = _segments(q)

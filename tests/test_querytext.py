@@ -128,3 +128,8 @@ def test_rewritten_queries_parse(typed: str) -> None:
 
     parse(typed)
     assert parse(rewrite(typed).text) is not None
+
+
+def test_overlong_input_is_left_to_the_parser() -> None:
+    q = "什么" * 300
+    assert rewrite(q) == Rewritten(q, q)
