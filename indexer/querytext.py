@@ -91,7 +91,7 @@ class Rewritten:
         """Chinese notice naming the dropped words, or None when nothing was dropped."""
         if not self.dropped:
             return None
-        return "已忽略检索式中的疑问词：" + "、".join(dict.fromkeys(self.dropped))
+        return "已忽略检索式中的疑问词和虚词：" + "、".join(dict.fromkeys(self.dropped))
 
 
 @dataclass

@@ -108,7 +108,7 @@ def test_rewrite_reports_what_it_changed() -> None:
         numbers=(("第19条", "第十九条"),),
         doc_numbers=(("国办发2018年129号", "国办发〔2018〕129号"),),
     )
-    assert r.notice() == "已忽略检索式中的疑问词：是否"
+    assert r.notice() == "已忽略检索式中的疑问词和虚词：是否"
     assert rewrite("营商环境").notice() is None
 
 
