@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from indexer.normalize import CJK
+from indexer.normalize import CJK, fold
 
 _SP = r"[ \u3000\u00a0\r\n]*"  # PDF layouts break lines inside numbers too
 _DIGIT = r"[0-9０-９]"
@@ -26,12 +26,26 @@ _HAO = "[号號]"
 # The distinctive right-hand part is searched first (a bracketed or bare year + number + 号,
 # 令第N号, 第N号令); the organ is then read backwards from it. Scanning for the organ first
 # would try a CJK run at every character of the text, which is ~50x slower on long laws.
-_TAIL = re.compile(
-    rf"(?:[{_OPEN}]{_SP}(?P<year>{_YEAR}){_SP}[{_CLOSE}]|(?<=[{CJK}])(?P<bare>{_YEAR})(?=[第 \u3000]|{_DIGIT}))"
-    rf"{_SP}第?{_SP}(?P<num>{_NUM}){_SP}{_HAO}"
-    rf"|令{_SP}第{_SP}(?P<order>{_NUM}){_SP}{_HAO}"
-    rf"|第{_SP}(?P<suffix>{_NUM}){_SP}{_HAO}{_SP}令"
-)
+
+
+def _tail(typed: bool) -> re.Pattern[str]:
+    """The right-hand part. ``typed`` (what people type in a search box, never running text)
+    also accepts 年 after a bare year (国办发2018年129号) and a missing 号 at the end of the
+    input or before a space or closing quote (国办发〔2018〕129); in running text those shapes
+    are too often something else (2018年3号台风, 〔2018〕5 项)."""
+    year_word = rf"(?:{_SP}年)?" if typed else ""
+    hao = rf"(?:{_SP}{_HAO}|(?=[ \u3000\u00a0\"”」』]|$))" if typed else rf"{_SP}{_HAO}"
+    bare_next = rf"[第 \u3000年]|{_DIGIT}" if typed else rf"[第 \u3000]|{_DIGIT}"
+    return re.compile(
+        rf"(?:[{_OPEN}]{_SP}(?P<year>{_YEAR}){_SP}[{_CLOSE}]|(?<=[{CJK}])(?P<bare>{_YEAR})(?={bare_next}){year_word})"
+        rf"{_SP}第?{_SP}(?P<num>{_NUM}){hao}"
+        rf"|令{_SP}第{_SP}(?P<order>{_NUM}){_SP}{_HAO}"
+        rf"|第{_SP}(?P<suffix>{_NUM}){_SP}{_HAO}{_SP}令"
+    )
+
+
+_TAIL = _tail(typed=False)
+_TYPED_TAIL = _tail(typed=True)
 # An issuing-organ code right before the year: 1–8 CJK characters, optionally with one short
 # parenthesised part as in 法（研）发. Punctuation, digits and Latin letters end it.
 _CODE_BEFORE = re.compile(rf"[{CJK}]{{1,8}}(?:[（(][{CJK}]{{1,2}}[）)][{CJK}]{{1,4}})?{_SP}$")
@@ -91,12 +105,13 @@ def _order_organ(text: str, end: int) -> tuple[str, str]:
     """(organ as written, organ as cited) in front of an order number; ('', '') when what
     precedes is ordinary text rather than an organ."""
     written = _strip_lead(_before(_ORGAN_BEFORE, text, end))
-    if not written.endswith(_ORGAN_ENDINGS_FOR_ORDER):
+    simple = _simplified(written)  # same length: fold is one character for one
+    if not simple.endswith(_ORGAN_ENDINGS_FOR_ORDER):
         return "", ""
-    if _STATE_NAME in written:
-        written = written[written.index(_STATE_NAME):]
-        return written, written[len(_STATE_NAME):]
-    return written, written
+    if _STATE_NAME in simple:
+        at = simple.index(_STATE_NAME)
+        return written[at:], simple[at + len(_STATE_NAME):]
+    return written, simple
 
 
 def _start_of(text: str, end: int, written: str) -> int:
@@ -109,51 +124,72 @@ def _start_of(text: str, end: int, written: str) -> int:
     return pos
 
 
-def _candidates(text: str) -> list[tuple[int, int, str]]:
+def _simplified(organ: str) -> str:
+    """An organ code in Simplified characters (國辦發 -> 国办发), other characters as written:
+    brackets inside a code such as 法（研）发 keep their full-width form."""
+    return "".join(fold(ch) if _IS_CJK.match(ch) else ch for ch in organ)
+
+
+_IS_CJK = re.compile(f"[{CJK}]")
+
+
+def _candidates(text: str, typed: bool = False) -> list[tuple[int, int, str]]:
     """Matches of the three forms, left to right; (start, end, canonical)."""
     found: list[tuple[int, int, str]] = []
-    for m in _TAIL.finditer(text):
+    for m in (_TYPED_TAIL if typed else _TAIL).finditer(text):
         if m.group("num"):
             code = _code(text, m.start())
             if not code or code.endswith("第"):
                 continue  # 〔2018〕39号 alone, or 案件第2020123号 (a serial number, not a year)
             year = (m.group("year") or m.group("bare")).translate(_FULLWIDTH_DIGITS)
-            canon = f"{code}〔{year}〕{_digits(m.group('num'))}号"
+            canon = f"{_simplified(code)}〔{year}〕{_digits(m.group('num'))}号"
             found.append((_start_of(text, m.start(), code), m.end(), canon))
         elif m.group("order"):
             written, organ = _order_organ(text, m.start())
             if organ:
+                organ = _simplified(organ)
                 organ = _ORDER_ORGAN_ALIASES.get(organ, organ)
                 canon = f"{organ}令第{_digits(m.group('order'))}号"
                 found.append((_start_of(text, m.start(), written), m.end(), canon))
         else:
             written, organ = _order_organ(text, m.start())
             start = _start_of(text, m.start(), written) if organ else m.start()
-            found.append((start, m.end(), f"{organ}第{_digits(m.group('suffix'))}号令"))
+            found.append((start, m.end(), f"{_simplified(organ)}第{_digits(m.group('suffix'))}号令"))
     return found
 
 
-def find_doc_numbers(text: str) -> list[tuple[int, int, str]]:
+def find_doc_numbers(text: str, typed: bool = False) -> list[tuple[int, int, str]]:
     """Every 发文字号 in ``text`` as ``(start, end, canonical)``, left to right, non-overlapping.
 
     A bracketed year alone is not enough (``方案（2021～2023年）`` is not a number): an organ code
-    before it and ``号`` after the number are both required.
+    before it and ``号`` after the number are both required. ``typed=True`` is for search input
+    and also accepts the looser shapes people type (see ``_tail``).
     """
     chosen: list[tuple[int, int, str]] = []
     last_end = -1
-    for start, end, canon in sorted(_candidates(text), key=lambda c: (c[0], -(c[1] - c[0]))):
+    for start, end, canon in sorted(_candidates(text, typed), key=lambda c: (c[0], -(c[1] - c[0]))):
         if start >= last_end:
             chosen.append((start, end, canon))
             last_end = end
     return chosen
 
 
-def normalize_doc_number(s: str) -> str | None:
-    """Canonical form of one written 发文字号, or None when ``s`` is not exactly one."""
+_QUOTES = "\"'“”「」『』＂‘’"
+
+
+def normalize_doc_number(s: str, typed: bool = False) -> str | None:
+    """Canonical form of one 发文字号, or None when ``s`` is not exactly one.
+
+    ``typed=True`` is for what people type in a search box or a 文号: field, and also accepts
+    国办发2018年129号, a missing final 号 and surrounding quotes. Parsers of documents keep the
+    default: there a line such as 某某区人民政府2024年1 is not a number.
+    """
     compact = re.sub(r"\s+", "", s or "")
+    if typed:
+        compact = compact.strip(_QUOTES)
     if not compact:
         return None
-    for start, end, canon in find_doc_numbers(compact):
+    for start, end, canon in find_doc_numbers(compact, typed=typed):
         if start == 0 and end == len(compact):
             return canon
     return None

@@ -114,3 +114,55 @@ def test_dates_and_issuer_names_are_not_part_of_the_code(text: str, canonical: s
 )
 def test_sentence_words_before_the_code_are_dropped(text: str, canonical: str) -> None:
     assert [c for _, _, c in find_doc_numbers(text)] == [canonical]
+
+
+@pytest.mark.parametrize(
+    "typed, canonical",
+    [
+        ("國辦發〔2018〕123號", "国办发〔2018〕123号"),
+        ("國務院令第711號", "国务院令第711号"),
+        ("中華人民共和國國務院令第711號", "国务院令第711号"),
+        ("國令第711號", "国务院令第711号"),
+        ("国办发2018年129号", "国办发〔2018〕129号"),
+        ("国办发 2018 年 129 号", "国办发〔2018〕129号"),
+        ("国办发2018年129", "国办发〔2018〕129号"),
+        ("国办发〔2018〕129", "国办发〔2018〕129号"),
+        ("国办发【2018】128", "国办发〔2018〕128号"),
+        ("国 办 发 ( 2018 ) 129 号", "国办发〔2018〕129号"),
+        ('"国发〔2018〕39号"', "国发〔2018〕39号"),
+        ("“国发[2018]39号”", "国发〔2018〕39号"),
+        ("国发〔２０１８〕３９", "国发〔2018〕39号"),
+    ],
+)
+def test_typed_forms_normalise_to_the_canonical_form(typed: str, canonical: str) -> None:
+    assert normalize_doc_number(typed, typed=True) == canonical
+
+
+@pytest.mark.parametrize("line", ["国办发2018年129号", "国办发〔2018〕129", '"国发〔2018〕39号"', "洪泽区人民政府2024年1"])
+def test_document_lines_keep_the_strict_rules(line: str) -> None:
+    """Parsers look for the number line of a document with the default (strict) rules."""
+    assert normalize_doc_number(line) is None
+
+
+@pytest.mark.parametrize("written, canonical", [("國辦發〔2018〕123號", "国办发〔2018〕123号"), ("國令第711號", "国务院令第711号")])
+def test_traditional_numbers_normalise_in_documents_too(written: str, canonical: str) -> None:
+    assert normalize_doc_number(written) == canonical
+
+
+def test_typed_shapes_are_found_in_a_query_but_not_in_running_text() -> None:
+    """年 after a bare year and a missing 号 are what people type; in documents the same shapes
+    are something else (a typhoon number, a count of items)."""
+    query = "查 国办发2018年129号 和 國辦發〔2018〕123號 国发〔2018〕39"
+    assert find_doc_numbers(query, typed=True) == [
+        (2, 14, "国办发〔2018〕129号"),
+        (17, 30, "国办发〔2018〕123号"),
+        (31, 41, "国发〔2018〕39号"),
+    ]
+    assert find_doc_numbers("苏府2018年3号台风过境，共下达〔2018〕5项任务") == []
+    assert find_doc_numbers("国办发2018年129号") == []
+    assert find_doc_numbers("國辦發〔2018〕123號") == [(0, 13, "国办发〔2018〕123号")]
+
+
+def test_a_number_followed_by_more_text_is_not_one_typed_number() -> None:
+    assert normalize_doc_number("国发〔2018〕39号文", typed=True) is None
+    assert normalize_doc_number("2018年39号", typed=True) is None
