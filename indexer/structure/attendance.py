@@ -56,10 +56,12 @@ def _complete(entry: str) -> bool:
     return unit is not None and name is not None and bool(_NAME.match(name))
 
 
-def read_block(block: str) -> tuple[str, list[Attendee], str]:
+def read_block(block: str, local: bool = True) -> tuple[str, list[Attendee], str]:
     """Role, attendees and a clean display text of one attendance paragraph.
 
-    Departments are canonical when the gazetteer knows them, else as written.
+    Departments are canonical when the gazetteer knows them, else as written. ``local=False``
+    (a document that is not Suzhou's) keeps every department as written: the gazetteer's
+    市委组织部 is Suzhou's, not the writer's.
     """
     m = _ROLE.match(block)
     role = m.group("role") if m else "列席"
@@ -80,13 +82,17 @@ def read_block(block: str) -> tuple[str, list[Attendee], str]:
     if carry:
         entries.append(carry)
     gaz = get_gazetteer()
+
+    def canonical(unit: str) -> str:
+        return (gaz.canonical(unit) if local else None) or unit.strip()
+
     attendees: list[Attendee] = []
     for entry in entries:
         if d := _DELEGATES.match(entry):
             for unit in re.split(r"[、，,]", d.group("units")):
                 if unit.strip():
-                    attendees.append(Attendee(role, None, gaz.canonical(unit) or unit.strip()))
+                    attendees.append(Attendee(role, None, canonical(unit)))
             continue
         unit, name = _unit_and_name(entry)
-        attendees.append(Attendee(role, name, (gaz.canonical(unit) or unit) if unit else None))
+        attendees.append(Attendee(role, name, canonical(unit) if unit else None))
     return role, attendees, f"{role}：" + " ".join(entries)

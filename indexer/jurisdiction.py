@@ -1,0 +1,147 @@
+"""Who is speaking: the government body that held a meeting or issued a text, with its place.
+
+Minutes rarely name their own place in full: the opening sentence says 区政府 / 县长 (the level
+of the body), while the place is named somewhere else — the page title, a 发布机构/来源 line, the
+site's name (昭阳新闻, 郧西在线讯), the titles of the documents the meeting reviewed
+(《海东市“十四五”…规划》), or the body text. The rule used here:
+
+1. the level comes from the meeting itself (区政府 -> a district, 州长 -> an autonomous
+   prefecture, 县人大常委会 -> a county's people's congress);
+2. every place named in the text at that level is a candidate, weighted by where it is named:
+   header lines and the opening sentence weigh most, cited titles next, the body least. Short
+   forms (昭阳, 甘孜州) count only in the header and the opening sentence, and never inside a
+   longer word (振兴县域 does not name 兴县);
+3. two places of the same name (西安 and 呼和浩特 both have a 新城区) are told apart by a parent
+   named in the text; when none is, the body keeps the name as written and no code;
+4. when no place at that level is named but places under exactly one of them are (王益区 in a
+   市政府 meeting), that one is taken;
+5. otherwise the jurisdiction stays empty: a guess would be wrong data.
+
+Laws and policy documents state their issuer (meta ``issuer``); see :func:`from_issuer`.
+"""
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+from indexer.divisions import Division, Divisions, get_divisions
+from indexer.models import Jurisdiction
+
+HEADER, LEAD, CITED, BODY = 3.0, 3.0, 2.0, 1.0
+_SHORT_FACTOR = 0.7
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+_CITED = re.compile(r"《([^《》]{2,200})》")
+# Level token of the speaking body -> (division level, accepted place suffixes).
+_LEVELS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "省": ("省级", ("省",)),
+    "自治区": ("省级", ("自治区",)),
+    "州": ("地级", ("自治州",)),
+    "自治州": ("地级", ("自治州",)),
+    "盟": ("地级", ("盟",)),
+    "县": ("县级", ("县", "自治县")),
+    "自治县": ("县级", ("自治县",)),
+    "区": ("县级", ("区", "林区", "新区", "特区")),
+    "旗": ("县级", ("旗", "自治旗")),
+}
+_NATIONAL = re.compile(r"^(?:国务院|中共中央|中国共产党中央|全国人民代表大会|全国人大|最高人民法院|最高人民检察院|中华人民共和国|国家|中央)")
+_BODY_SUFFIX = {"政府": "人民政府", "人大常委会": "人民代表大会常务委员会"}
+STATE_COUNCIL = Jurisdiction(name="国务院", level="国家")
+
+
+def _fits(div: Division, level: str) -> bool:
+    if level == "市":  # a municipality, a prefecture-level city or a county-level city
+        return div.suffix == "市"
+    want = _LEVELS.get(level)
+    return bool(want) and div.level == want[0] and div.suffix in want[1]
+
+
+def _mentions(divs: Divisions, text: str, weight: float, shorts: bool) -> list[tuple[str, float]]:
+    """(code, weight) of every place named in ``text``."""
+    out: list[tuple[str, float]] = []
+    for m in divs.pattern.finditer(text):
+        form = m.group()
+        before = text[m.start() - 1] if m.start() else ""
+        full = divs.full_forms.get(form)
+        codes = full or (divs.short_forms.get(form) if shorts else None)
+        if not codes:
+            continue
+        if (len(form) <= 2 or not full) and _HAN.match(before):
+            continue  # 振兴县域 does not name 兴县; 平安建设 does not name 平安区
+        out += [(code, weight if full else weight * _SHORT_FACTOR) for code in codes]
+    return out
+
+
+def build(divs: Divisions, div: Division, body: str = "政府") -> Jurisdiction:
+    """The record of a place's body (its government by default)."""
+    if body == "政府" and div.suffix in ("地区", "盟"):
+        name = div.name + "行政公署"
+    else:
+        name = divs.place_name(div) + _BODY_SUFFIX.get(body, "人民政府")
+    province = divs.get(div.province)
+    prefecture = divs.get(div.prefecture)
+    return Jurisdiction(
+        name=name, level=div.level, province=province.name if province else None,
+        prefecture=prefecture.name if prefecture and div.level != "省级" else None,
+        county=div.name if div.level == "县级" else None, code=div.code, body=body,
+    )
+
+
+def resolve(zones: list[tuple[str, float]], level: str | None, body: str = "政府") -> Jurisdiction | None:
+    """The speaking body from weighted text zones (see the module docstring); None when unsure."""
+    if not level:
+        return None
+    divs = get_divisions()
+    scores: dict[str, float] = defaultdict(float)
+    for text, weight in zones:
+        if text:
+            for code, w in _mentions(divs, text, weight, shorts=weight >= LEAD):
+                scores[code] += w
+    fitting = {c: s for c, s in scores.items() if _fits(divs.by_code[c], level)}
+    if not fitting:
+        return _from_subordinates(divs, scores, level, body)
+    # the most named place wins; a parent named in the text only breaks ties (两个新城区)
+    rank = {c: (s, sum(scores.get(p.code, 0.0) for p in divs.parents(divs.by_code[c]))) for c, s in fitting.items()}
+    best = max(rank.values())
+    top = [c for c, r in rank.items() if r == best]
+    if len(top) == 1:
+        return build(divs, divs.by_code[top[0]], body)
+    names = {divs.by_code[c].name for c in top}
+    if len(names) == 1:  # one name, several places, no parent named: keep the name only
+        div = divs.by_code[top[0]]
+        return Jurisdiction(name=div.name + _BODY_SUFFIX.get(body, "人民政府"), level=div.level, body=body)
+    return None
+
+
+def _from_subordinates(divs: Divisions, scores: dict[str, float], level: str, body: str) -> Jurisdiction | None:
+    parents = {p.code for c in scores for p in divs.parents(divs.by_code[c]) if _fits(p, level)}
+    if len(parents) == 1:
+        return build(divs, divs.by_code[parents.pop()], body)
+    return None
+
+
+def cited_titles(text: str) -> str:
+    return "\n".join(_CITED.findall(text))
+
+
+def from_issuer(issuer: str | None) -> Jurisdiction | None:
+    """The jurisdiction of a stated issuer: 国务院办公厅 -> 国家; 北京市人民代表大会常务委员会 ->
+    北京市 (人大常委会); 江苏省苏州市人民政府 -> 苏州市. None when the issuer names no place."""
+    if not issuer:
+        return None
+    issuer = issuer.strip()
+    if _NATIONAL.match(issuer):
+        return Jurisdiction(name=issuer if issuer.startswith(("国务院", "全国", "最高")) else issuer, level="国家")
+    divs = get_divisions()
+    pos, deepest = 0, None
+    while m := divs.pattern.match(issuer, pos):
+        codes = divs.full_forms.get(m.group()) or []
+        if deepest:
+            codes = [c for c in codes if deepest.code in (divs.by_code[c].province, divs.by_code[c].prefecture)]
+        if len(codes) != 1:
+            break
+        deepest, pos = divs.by_code[codes[0]], m.end()
+    if not deepest:
+        return None
+    rest = issuer[pos:]
+    body = "人大常委会" if rest.startswith(("人民代表大会常务委员会", "人大常委会")) else "政府"
+    return build(divs, deepest, body)
