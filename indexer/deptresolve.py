@@ -23,7 +23,6 @@ from indexer.depttypes import DeptMention, get_taxonomy
 from indexer.divisions import Division, Divisions, get_divisions
 from indexer.models import Jurisdiction
 
-_LONG_FORM = {"委": "委员会", "局": "局", "办": "办公室", "厅": "厅"}
 SUZHOU_CODE = "3205"
 
 
@@ -38,6 +37,30 @@ class Resolved:
 def is_suzhou(jur: Jurisdiction | None) -> bool:
     """True for the city of Suzhou and the places under it (its gazetteer applies)."""
     return bool(jur and jur.code and jur.code.startswith(SUZHOU_CODE))
+
+
+# The last character of an abbreviation and the ending of its full form (委 -> 委员会, 办 -> 办公室).
+_ENDINGS = {"委": ("委员会", "委"), "办": ("办公室", "办公厅"), "局": ("局",), "厅": ("厅",)}
+
+
+def _subsequence(short: str, long: str) -> bool:
+    chars = iter(long)
+    return all(ch in chars for ch in short)
+
+
+def expand(form: str, full: str, forms: tuple[str, ...]) -> str:
+    """The full form of an abbreviation, or the written form when it is a name of its own.
+
+    An abbreviation keeps the characters of its full name in order (市场监管局 ⊂
+    市场监督管理局, 人社局 ⊂ 人力资源和社会保障局, 发改委 ⊂ 发展和改革委员会); a written form that
+    is not one (建设和住房保障局, 环保局) is the body's own name and is kept.
+    """
+    if form == full:
+        return form
+    for candidate in (full, *sorted(forms, key=len, reverse=True)):
+        if len(candidate) > len(form) and _subsequence(form, candidate) and candidate.endswith(_ENDINGS.get(form[-1], form[-1])):
+            return candidate
+    return form
 
 
 class Resolver:
@@ -74,13 +97,9 @@ class Resolver:
         return None
 
     def full_name(self, div: Division, mention: DeptMention) -> str:
-        dtype, form = mention.dtype, mention.form
-        provincial = div.level == "省级"
-        full = dtype.provincial if provincial else dtype.local
-        if len(form) > 3 or form == full:
-            full = form  # a written full form (建设和住房保障局) is the body's own name: keep it
-        elif _LONG_FORM.get(form[-1]) and not full.endswith(_LONG_FORM[form[-1]]):
-            full = next((f for f in dtype.forms if f.endswith(_LONG_FORM[form[-1]]) and len(f) > 3), full)
+        full = expand(mention.form, mention.dtype.provincial if div.level == "省级" else mention.dtype.local,
+                      mention.dtype.forms)
+        dtype = mention.dtype
         place = self.divs.place_name(div)
         if dtype.group == "党委":
             if dtype.type == "纪检监察":

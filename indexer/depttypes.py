@@ -21,6 +21,7 @@ from indexer.divisions import get_divisions
 from indexer.gazetteer import trie_regex
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "dept_types.tsv"
+_HAN = re.compile(r"[\u4e00-\u9fff]")
 LEVEL_TOKENS = ("自治区", "自治州", "自治县", "省", "市", "州", "县", "区", "旗", "盟", "镇", "乡")
 # The last word of a named unit -> (type, group), longest first.
 _SUFFIX_TYPES = (
@@ -87,12 +88,13 @@ class Taxonomy:
             for form in t.forms:
                 self.by_form.setdefault(form, t)
         divs = get_divisions()
-        places = sorted(set(divs.full_forms) | set(divs.short_forms), key=len, reverse=True)
-        forms = sorted(self.by_form, key=len, reverse=True)
-        self.pattern = re.compile(
-            "(?P<place>" + trie_regex(places) + ")?(?P<level>" + "|".join(LEVEL_TOKENS) + ")?(?P<form>"
-            + trie_regex(forms) + ")"
-        )
+        self._full = set(divs.full_forms)
+        self._places = self._full | set(divs.short_forms)
+        self._place_max = max(map(len, self._places))
+        # The form is the anchor: the regex engine tries one trie per position, and the level
+        # word and the place before a match are then looked up (a place trie in front of the
+        # pattern would be tried at every position of every paragraph).
+        self.pattern = re.compile(trie_regex(sorted(self.by_form, key=len, reverse=True)))
         self._suffix = re.compile("(?:" + "|".join(re.escape(s) for s, _, _ in _SUFFIX_TYPES) + ")$")
         self._suffix_type = {s: (t, g) for s, t, g in _SUFFIX_TYPES}
 
@@ -100,21 +102,36 @@ class Taxonomy:
         """Department mentions in ``text``, left to right, longest first."""
         out: list[DeptMention] = []
         for m in self.pattern.finditer(text):
-            form, place, level = m.group("form"), m.group("place") or "", m.group("level") or ""
+            form = m.group()
+            start = m.start()
+            place = self._place_before(text, start)  # 西安市新城区 (a place with its level)
+            level = "" if place else next((t for t in LEVEL_TOKENS if text.endswith(t, 0, start)), "")
+            if level:
+                place = self._place_before(text, start - len(level))  # 濉溪 + 县
+            start -= len(place) + len(level)
             dtype = self.by_form[form]
-            if form in dtype.weak and not (place or level):
-                continue
-            if form.startswith("委") and not (place or level):
-                continue  # 委组织部 without 县/市: part of another word
-            out.append(DeptMention(m.start(), m.end(), m.group(), place, level, form, dtype))
+            if (form in dtype.weak or form.startswith("委")) and not (place or level):
+                continue  # 政府, 办公室, 委组织部 alone: part of another word
+            out.append(DeptMention(start, m.end(), text[start:m.end()], place, level, form, dtype))
         return out
+
+    def _place_before(self, text: str, end: int) -> str:
+        """The longest place name ending at ``end`` (西安市新城区 before 教育局), else ""."""
+        for size in range(min(self._place_max, end), 1, -1):
+            place = text[end - size:end]
+            if place in self._places:
+                # 部署和县委: a two-character name inside a phrase is not a place (和县)
+                if (size == 2 or place not in self._full) and end - size > 0 and _HAN.match(text[end - size - 1]):
+                    continue
+                return place
+        return ""
 
     def classify(self, name: str) -> tuple[str, str] | None:
         """(type, group) of a department name: its longest known form at the end, else its
         last word (指挥部, 公司, 街道). None for a name that is no department."""
-        for m in self.pattern.finditer(name):
-            if m.end() == len(name):
-                return m.group("form") and (self.by_form[m.group("form")].type, self.by_form[m.group("form")].group)
+        for mention in self.find(name):
+            if mention.end == len(name):
+                return mention.dtype.type, mention.dtype.group
         return self.type_by_suffix(name)
 
     def type_by_suffix(self, name: str) -> tuple[str, str] | None:

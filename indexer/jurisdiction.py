@@ -13,9 +13,9 @@ site's name (昭阳新闻, 郧西在线讯), the titles of the documents the mee
    longer word (振兴县域 does not name 兴县);
 3. two places of the same name (西安 and 呼和浩特 both have a 新城区) are told apart by a parent
    named in the text; when none is, the body keeps the name as written and no code;
-4. when no place at that level is named but places under exactly one of them are (王益区 in a
-   市政府 meeting), that one is taken;
-5. otherwise the jurisdiction stays empty: a guess would be wrong data.
+4. otherwise the jurisdiction stays empty: a guess would be wrong data. Places under the body
+   (王益区 in a 市政府 record) do not name it: a city's minutes may speak of another city's
+   district.
 
 Laws and policy documents state their issuer (meta ``issuer``); see :func:`from_issuer`.
 """
@@ -66,9 +66,22 @@ def _mentions(divs: Divisions, text: str, weight: float, shorts: bool) -> list[t
         if not codes:
             continue
         if (len(form) <= 2 or not full) and _HAN.match(before):
-            continue  # 振兴县域 does not name 兴县; 平安建设 does not name 平安区
+            # 振兴县域 does not name 兴县, 平安建设 not 平安区; but 攀枝花市东区 names 东区
+            codes = [c for c in codes if _after_parent(divs, text, m.start(), c)]
+            if not codes:
+                continue
         out += [(code, weight if full else weight * _SHORT_FACTOR) for code in codes]
     return out
+
+
+def _after_parent(divs: Divisions, text: str, start: int, code: str) -> bool:
+    """True when ``text`` names a parent of ``code`` right before ``start``."""
+    from indexer.divisions import short_forms
+
+    for parent in divs.parents(divs.by_code[code]):
+        if any(text.endswith(form, 0, start) for form in (parent.name, *short_forms(parent.name))):
+            return True
+    return False
 
 
 def build(divs: Divisions, div: Division, body: str = "政府") -> Jurisdiction:
@@ -98,7 +111,7 @@ def resolve(zones: list[tuple[str, float]], level: str | None, body: str = "政�
                 scores[code] += w
     fitting = {c: s for c, s in scores.items() if _fits(divs.by_code[c], level)}
     if not fitting:
-        return _from_subordinates(divs, scores, level, body)
+        return None  # places under the body (王益区 in a 市政府 record) do not name the body itself
     # the most named place wins; a parent named in the text only breaks ties (两个新城区)
     rank = {c: (s, sum(scores.get(p.code, 0.0) for p in divs.parents(divs.by_code[c]))) for c, s in fitting.items()}
     best = max(rank.values())
@@ -109,13 +122,6 @@ def resolve(zones: list[tuple[str, float]], level: str | None, body: str = "政�
     if len(names) == 1:  # one name, several places, no parent named: keep the name only
         div = divs.by_code[top[0]]
         return Jurisdiction(name=div.name + _BODY_SUFFIX.get(body, "人民政府"), level=div.level, body=body)
-    return None
-
-
-def _from_subordinates(divs: Divisions, scores: dict[str, float], level: str, body: str) -> Jurisdiction | None:
-    parents = {p.code for c in scores for p in divs.parents(divs.by_code[c]) if _fits(p, level)}
-    if len(parents) == 1:
-        return build(divs, divs.by_code[parents.pop()], body)
     return None
 
 
