@@ -104,7 +104,7 @@ class Taxonomy:
         for m in self.pattern.finditer(text):
             form = m.group()
             start = m.start()
-            place = self._place_before(text, start)  # 西安市新城区 (a place with its level)
+            place = self._place_before(text, start, full_only=True)  # 西安市新城区 (a place with its level)
             level = "" if place else next((t for t in LEVEL_TOKENS if text.endswith(t, 0, start)), "")
             if level:
                 place = self._place_before(text, start - len(level))  # 濉溪 + 县
@@ -115,11 +115,16 @@ class Taxonomy:
             out.append(DeptMention(start, m.end(), text[start:m.end()], place, level, form, dtype))
         return out
 
-    def _place_before(self, text: str, end: int) -> str:
-        """The longest place name ending at ``end`` (西安市新城区 before 教育局), else ""."""
+    def _place_before(self, text: str, end: int, full_only: bool = False) -> str:
+        """The longest place name ending at ``end`` (西安市新城区 before 教育局), else "".
+
+        A short form (濉溪) only counts before its level word (濉溪县): 全州政府 is the whole
+        prefecture's government, not 全州县's.
+        """
+        names = self._full if full_only else self._places
         for size in range(min(self._place_max, end), 1, -1):
             place = text[end - size:end]
-            if place in self._places:
+            if place in names:
                 # 部署和县委: a two-character name inside a phrase is not a place (和县)
                 if (size == 2 or place not in self._full) and end - size > 0 and _HAN.match(text[end - size - 1]):
                     continue

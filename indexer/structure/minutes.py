@@ -153,6 +153,8 @@ class _Builder:
             if lead:
                 dec.lead_department = para.lead_department = lead.name
                 dec.lead_written, dec.lead_type = lead.written, lead.type
+            # the Suzhou verb rules read （一）-paragraphs; elsewhere the typed action is the verb
+            dec.action = kind or action
         if self.item is not None:
             self.item.decisions.append(dec)
         return dec
