@@ -47,5 +47,18 @@ def action_type(text: str, action: str | None) -> str | None:
     return mapped if mapped in ACTION_TYPES else None
 
 
+_OPENING_VERB = re.compile(
+    r"^\s*(?:[一二三四五六七八九十]{1,3}[、是]|[（(][一二三四五六七八九十\d]{1,3}[）)])?\s*(?:会议|会上)[，,]?"
+    r"(?:还|首先|集中|专题|专门|认真|深入|一致|同时|最后|并)?(?:讨论并?|审议并?|研究并?)?"
+    r"(?P<verb>原则通过|原则同意|通过|同意|决定|部署|要求|强调|指出|听取|审议|研究|传达|学习|讨论|认为|明确|确定)"
+)
+
+
+def opening_verb(text: str) -> str | None:
+    """What a 会议X paragraph says the meeting did, from its first words (会议强调 -> 强调)."""
+    m = _OPENING_VERB.match(text)
+    return m.group("verb") if m else None
+
+
 def is_decision(kind: str | None) -> bool:
     return kind in DECISION_TYPES

@@ -24,7 +24,7 @@ from indexer.layout import ATTENDANCE_START
 from indexer.models import Attendee, Decision, Document, Extracted, Item, Layout, Meeting, Paragraph, RawParagraph
 from indexer.references import find_references, titles_in
 from indexer.structure import matters
-from indexer.structure.actions import action_type, is_decision
+from indexer.structure.actions import action_type, is_decision, opening_verb
 from indexer.structure.attendance import read_block
 from indexer.structure.common import LEVEL1, LEVEL2, finish, merge, new_paragraph
 from indexer.structure.dating import dating_in, meeting_date
@@ -36,6 +36,8 @@ _LEAD_SEARCH = 25  # paragraphs that may hold the opening sentence (after page c
 _TITLE_MAX = 80
 _SENTENCE = re.compile(r"[。，,；;]")
 _DID = re.compile(r"^\s*(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[）)])?\s*(?:会议|会上)")
+# a numbered paragraph that itself decides (（一）原则同意…，由县财政局负责…)
+_DECIDES = re.compile(r"同意|通过|决定|由[^，,。；]{2,20}?(?:负责|牵头)|请[^，,。；]{2,20}?(?:负责|牵头)")
 _TIME_LABEL = re.compile(r"^\s*时\s*间\s*[：:]")
 
 
@@ -138,7 +140,7 @@ class _Builder:
         return self.item
 
     def decide(self, para: Paragraph, label: str, text: str) -> Decision:
-        action = decision_action(text)
+        action = (None if self.local else opening_verb(text)) or decision_action(text)
         kind = action_type(text, action)
         dec = Decision(label=label, action=action, subjects=titles_in(text, self.references),
                        para_ids=[para.para_id], action_type=kind, is_decision=is_decision(kind))
@@ -213,7 +215,7 @@ class _Builder:
             role = "heading" if scheme in ("l1", "l2") else "decision"
             para = new_paragraph(self.paragraphs, text, page, label=label, item=label, role=role)
             # a heading that is itself a sentence of what the meeting did (一、会议原则通过了…)
-            if role == "decision" or (not self.local and _DID.match(text)):
+            if role == "decision" or (not self.local and (_DID.match(text) or _DECIDES.search(text))):
                 self.decide(para, label, text)
         elif self.item and scheme == "l1" and (m := LEVEL2.match(text)):
             sub = f"（{m.group('n')}）"
