@@ -106,3 +106,20 @@ def test_another_provinces_county_is_never_read_as_suzhou():
     assert (dec.action_type, dec.is_decision, dec.lead_department, dec.lead_type) == (
         "原则同意", True, "开江县交通运输局", "交通运输")
     assert doc.meeting.number == 12 and doc.meeting.chair == "刘强"
+
+
+def test_numbered_decisions_of_a_city_record_with_an_acting_chair():
+    doc = parse(_minutes(
+        "菏泽市人民政府第58次常务会议纪要\n"
+        "2022年9月20日，受市长委托，常务副市长王军主持召开第58次市政府常务会议。会议议定事项如下：\n"
+        "（一）原则同意《菏泽市城区停车场建设管理办法》，由市住房城乡建设局按程序印发实施。\n"
+        "（二）会议听取了市市场监管局关于食品安全工作的汇报。会议要求，市场监管局要加强检查。\n"
+        "（三）同意市财政局提出的《2022年市级预算调整方案》，提请市人大常委会审议。\n"
+        "会议还研究了其他事项。\n"
+    ))
+    m = doc.meeting
+    assert (m.number, m.chair, m.chair_title, m.acting, m.date) == (58, "王军", "常务副市长", True, "2022-09-20")
+    assert doc.jurisdiction.code == "371700"
+    rows = [(d.action_type, d.is_decision, d.lead_department) for it in doc.items for d in it.decisions]
+    assert rows == [("原则同意", True, "菏泽市住房和城乡建设局"), ("听取", False, None), ("同意", True, "菏泽市财政局")]
+    assert doc.department_types["菏泽市市场监督管理局"] == "市场监管"
