@@ -123,3 +123,17 @@ def test_numbered_decisions_of_a_city_record_with_an_acting_chair():
     rows = [(d.action_type, d.is_decision, d.lead_department) for it in doc.items for d in it.decisions]
     assert rows == [("原则同意", True, "菏泽市住房和城乡建设局"), ("听取", False, None), ("同意", True, "菏泽市财政局")]
     assert doc.department_types["菏泽市市场监督管理局"] == "市场监管"
+
+
+def test_attendance_in_prose_and_arabic_numbered_matters():
+    doc = parse(_minutes(
+        "2023年5月6日，县委副书记、县长王强主持召开濉溪县政府第15次常务会议。副县长任婷、葛益，"
+        "县人大常委会副主任陈永乐应邀参加会议，县直有关部门负责人列席会议。会议议定事项如下：\n"
+        "1.会议审议并原则通过了《濉溪县农村人居环境整治方案》，由县农业农村局牵头组织实施。\n"
+        "2.会议研究了县城供水工程有关事宜，请县水利局会同县财政局抓紧完善方案。\n"
+        "3.会议议定，由县住建局负责老旧小区改造项目的招标工作。\n"
+    ))
+    assert [(a.role, a.name, a.department) for a in doc.attendees] == [
+        ("出席", "任婷", None), ("出席", "葛益", None), ("出席", "陈永乐", "县人大常委会"), ("列席", None, "县直有关部门负责人")]
+    rows = [(it.label, d.action_type, d.lead_department) for it in doc.items for d in it.decisions]
+    assert rows == [("1", "原则通过", "濉溪县农业农村局"), ("2", "研究", "濉溪县水利局"), ("3", "决定", "濉溪县住房和城乡建设局")]

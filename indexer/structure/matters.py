@@ -5,7 +5,8 @@ Items (agenda matters) are written one of four ways, tried in this order:
 1. numbered headings 一、 (a heading that starts mid-line after 。 is split off first);
 2. bare （一） headings when there is no 一、 level;
 3. 一是 … 二是 … (the first may follow a colon inside the paragraph that announces the agenda);
-4. unnumbered write-ups: every paragraph that opens with what the meeting did (会议听取 / 会议审议
+4. 1. 2. (Arabic numbering, only when none of the above is used);
+5. unnumbered write-ups: every paragraph that opens with what the meeting did (会议听取 / 会议审议
    / 会议研究 / 会议传达学习 / 会议原则通过 / 会上 …) is one matter; 会议还研究了其他事项 is not
    (but 会议还研究了《…》等其他事宜 is, it names them). One sentence that lists several documents
    each with its submitter (X提交的《…》, Y提交的《…》) holds one matter per document.
@@ -24,6 +25,7 @@ from indexer.deptresolve import Resolved, Resolver
 CN = "一二三四五六七八九十"
 _MIDLINE_HEADING = re.compile(rf"(?<=[。；])\s*(?=[{CN}]{{1,3}}、)")
 _BARE_L2 = re.compile(rf"^\s*[（(](?P<n>[{CN}]{{1,3}})[）)]\s*(?P<rest>.*)$")
+_ARABIC = re.compile(r"^\s*(?P<n>\d{1,2})\s*[.．、](?!\d)")
 _SHI = re.compile(rf"(?:^|[：:])\s*(?P<n>[{CN}]{{1,3}})是")
 _MATTER = re.compile(
     r"^\s*(?:会议|会上)[，,]?(?:还|首先|集中|专题|专门|认真|深入|一并)?(?:讨论并?|审议并?|研究并?)?"
@@ -52,6 +54,12 @@ def split_midline(texts: list[str]) -> list[str]:
 
 def bare_l2(text: str) -> re.Match[str] | None:
     return _BARE_L2.match(text)
+
+
+def arabic_label(text: str) -> str | None:
+    """1. / 2、 label of a top-level matter (only when no Chinese numbering is used)."""
+    m = _ARABIC.match(text)
+    return m.group("n") if m else None
 
 
 def shi_label(text: str) -> str | None:

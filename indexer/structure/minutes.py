@@ -25,7 +25,7 @@ from indexer.models import Attendee, Decision, Document, Extracted, Item, Layout
 from indexer.references import find_references, titles_in
 from indexer.structure import matters
 from indexer.structure.actions import action_type, is_decision, opening_verb
-from indexer.structure.attendance import read_block
+from indexer.structure.attendance import prose_attendees, read_block
 from indexer.structure.common import LEVEL1, LEVEL2, finish, merge, new_paragraph
 from indexer.structure.dating import dating_in, meeting_date
 from indexer.structure.opening import Opening, convened_at, find_meeting, find_chair, read_opening, stated_count
@@ -166,7 +166,8 @@ class _Builder:
         after = texts[(lead or -1) + 1:]
         scheme = ("l1" if any(LEVEL1.match(t) for t in after) else
                   "l2" if any(matters.bare_l2(t) for t in after) else
-                  "shi" if any(matters.shi_label(t) for t in after) else "matter")
+                  "shi" if any(matters.shi_label(t) for t in after) else
+                  "arabic" if sum(bool(matters.arabic_label(t)) for t in after) >= 2 else "matter")
         for i, raw in enumerate(raws):
             text = raw.text
             if ATTENDANCE_START.match(text):
@@ -178,11 +179,17 @@ class _Builder:
             if i == lead:
                 para = new_paragraph(self.paragraphs, text, raw.page, role="lead")
                 self._submitted(para, text)
+                if not self.local:
+                    self.attendees += prose_attendees(text)
                 continue
             if lead is not None and i < lead:
                 new_paragraph(self.paragraphs, text, raw.page, role="header")
                 continue
             self._body(raw, text, scheme)
+        if lead is not None and not self.local:  # 出席/列席 in prose, after the opening or at the end
+            for i in sorted({lead + 1, len(raws) - 2, len(raws) - 1}):
+                if lead < i < len(raws):
+                    self.attendees += prose_attendees(texts[i])
 
     def _submitted(self, para: Paragraph, text: str) -> None:
         """One sentence listing documents with their submitters: one matter per document."""
@@ -207,6 +214,8 @@ class _Builder:
         elif scheme == "l2" and (m := matters.bare_l2(text)):
             label = m.group("n")
         elif scheme == "shi" and (n := matters.shi_label(text)):
+            label = n
+        elif scheme == "arabic" and (n := matters.arabic_label(text)):
             label = n
         elif scheme == "matter" and matters.is_matter(text):
             label = cn2an.an2cn(len(self.items) + 1)

@@ -38,10 +38,10 @@ _CONVENE = re.compile(r"主持召开|召开|主持会议|主持")
 _SPAN_BEFORE = 40
 # Titles a chair carries, longest first (常务副州长 before 州长 before 长).
 _TITLE = re.compile(
-    r"(?:常务副|代理|代|副|执行)?(?:[省市州县区旗盟镇乡]长|局长|主任|总理|主席|书记|秘书长|委员)"
+    r"(?:常务副|代理|代|副|执行)?(?:[省市州县区旗盟镇乡]长|局长|主任|总理|主席|书记|秘书长|委员|领导|调研员|咨询员)"
 )
 _NAME = re.compile(r"^[\u4e00-\u9fff]{2,4}$|^[\u4e00-\u9fff]{2,8}·[\u4e00-\u9fff]{2,8}$")
-_NOT_NAME = re.compile(r"政府|会议|人民|委员|办公|常务|部门|领导|同志|会上|班子|成员")
+_NOT_NAME = re.compile(r"政府|会议|人民|委员|办公|常务|常委|部门|领导|同志|会上|班子|成员|[省市县区州]委")
 _CHAIR_BEFORE = re.compile(r"(?P<who>[^，,。；;：:]{2,60}?)\s*(?:\d{1,2}月\d{1,2}日)?\s*(?:在[^，,。；]{1,30}?)?主持(?:召开|会议)?")
 _CHAIR_BY = re.compile(r"会议由(?P<who>[^，,。；]{2,30}?)主持")
 _CHAIR_LABEL = re.compile(r"主\s*持\s*人?\s*[：:]\s*(?P<who>[^\s，,。；]{2,20})")
