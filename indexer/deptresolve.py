@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from indexer.depttypes import DeptMention, get_taxonomy
-from indexer.divisions import Division, Divisions, get_divisions
+from indexer.divisions import Division, Divisions, fits, get_divisions, short_forms
 from indexer.models import Jurisdiction
 
 SUZHOU_CODE = "3205"
@@ -75,8 +75,6 @@ class Resolver:
 
     def _named(self, div: Division) -> bool:
         """The text names ``div`` (full name, or a short form standing alone)."""
-        from indexer.divisions import short_forms
-
         return div.name in self.text or any(form in self.text for form in short_forms(div.name))
 
     def place_of(self, mention: DeptMention) -> Division | None:
@@ -87,12 +85,10 @@ class Resolver:
             return self.divs.by_code[codes[0]] if len(codes) == 1 else None
         if not self.own or mention.level in ("镇", "乡"):
             return None
-        from indexer.jurisdiction import _fits
-
-        if not mention.level or _fits(self.own, mention.level):
+        if not mention.level or fits(self.own, mention.level):
             return self.own
         for parent in self.divs.parents(self.own):
-            if _fits(parent, mention.level):
+            if fits(parent, mention.level):
                 return parent if self._named(parent) else None
         return None
 

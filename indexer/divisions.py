@@ -117,6 +117,28 @@ class Divisions:
         return div.name
 
 
+# Level word of a speaking body -> (division level, accepted place suffixes); 市 is any city.
+_LEVEL_WORDS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "省": ("省级", ("省",)),
+    "自治区": ("省级", ("自治区",)),
+    "州": ("地级", ("自治州",)),
+    "自治州": ("地级", ("自治州",)),
+    "盟": ("地级", ("盟",)),
+    "县": ("县级", ("县", "自治县")),
+    "自治县": ("县级", ("自治县",)),
+    "区": ("县级", ("区", "林区", "新区", "特区")),
+    "旗": ("县级", ("旗", "自治旗")),
+}
+
+
+def fits(div: Division, level: str) -> bool:
+    """True when ``div`` is a place of the level a body names itself by (区政府 -> a district)."""
+    if level == "市":  # a municipality, a prefecture-level city or a county-level city
+        return div.suffix == "市"
+    want = _LEVEL_WORDS.get(level)
+    return bool(want) and div.level == want[0] and div.suffix in want[1]
+
+
 @lru_cache(maxsize=1)
 def get_divisions() -> Divisions:
     """The code table of the installed data package, indexed once per process."""

@@ -24,35 +24,16 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
-from indexer.divisions import Division, Divisions, get_divisions
+from indexer.divisions import Division, Divisions, fits, get_divisions, short_forms
 from indexer.models import Jurisdiction
 
 HEADER, LEAD, CITED, BODY = 3.0, 3.0, 2.0, 1.0
 _SHORT_FACTOR = 0.7
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 _CITED = re.compile(r"《([^《》]{2,200})》")
-# Level token of the speaking body -> (division level, accepted place suffixes).
-_LEVELS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "省": ("省级", ("省",)),
-    "自治区": ("省级", ("自治区",)),
-    "州": ("地级", ("自治州",)),
-    "自治州": ("地级", ("自治州",)),
-    "盟": ("地级", ("盟",)),
-    "县": ("县级", ("县", "自治县")),
-    "自治县": ("县级", ("自治县",)),
-    "区": ("县级", ("区", "林区", "新区", "特区")),
-    "旗": ("县级", ("旗", "自治旗")),
-}
 _NATIONAL = re.compile(r"^(?:国务院|中共中央|中国共产党中央|全国人民代表大会|全国人大|最高人民法院|最高人民检察院|中华人民共和国|国家|中央)")
 _BODY_SUFFIX = {"政府": "人民政府", "人大常委会": "人民代表大会常务委员会"}
 STATE_COUNCIL = Jurisdiction(name="国务院", level="国家")
-
-
-def _fits(div: Division, level: str) -> bool:
-    if level == "市":  # a municipality, a prefecture-level city or a county-level city
-        return div.suffix == "市"
-    want = _LEVELS.get(level)
-    return bool(want) and div.level == want[0] and div.suffix in want[1]
 
 
 def _mentions(divs: Divisions, text: str, weight: float, shorts: bool) -> list[tuple[str, float]]:
@@ -76,8 +57,6 @@ def _mentions(divs: Divisions, text: str, weight: float, shorts: bool) -> list[t
 
 def _after_parent(divs: Divisions, text: str, start: int, code: str) -> bool:
     """True when ``text`` names a parent of ``code`` right before ``start``."""
-    from indexer.divisions import short_forms
-
     for parent in divs.parents(divs.by_code[code]):
         if any(text.endswith(form, 0, start) for form in (parent.name, *short_forms(parent.name))):
             return True
@@ -109,7 +88,7 @@ def resolve(zones: list[tuple[str, float]], level: str | None, body: str = "政�
         if text:
             for code, w in _mentions(divs, text, weight, shorts=weight >= LEAD):
                 scores[code] += w
-    fitting = {c: s for c, s in scores.items() if _fits(divs.by_code[c], level)}
+    fitting = {c: s for c, s in scores.items() if fits(divs.by_code[c], level)}
     if not fitting:
         return None  # places under the body (王益区 in a 市政府 record) do not name the body itself
     # the most named place wins; a parent named in the text only breaks ties (两个新城区)

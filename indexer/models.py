@@ -179,6 +179,9 @@ class Document:
     jurisdiction: Jurisdiction | None = None
     # every name in ``departments`` (and every lead) -> its national department type (财政, 教育 …)
     department_types: dict[str, str] = field(default_factory=dict)
+    # how this document writes a department -> the name it resolved to (区人社局 -> 西安市未央区
+    # 人力资源和社会保障局): aliases valid within this document's jurisdiction only
+    department_aliases: dict[str, str] = field(default_factory=dict)
 
     @property
     def year(self) -> int | None:

@@ -119,6 +119,8 @@ def _department_scanner(doc: Document, local: bool, body: str) -> Callable[[str]
         found = resolver.find(text)
         for r in found:
             doc.department_types.setdefault(r.name, r.type)
+            if r.written != r.name:
+                doc.department_aliases.setdefault(r.written, r.name)
         return merge([r.name for r in found], departments_in(text, False))
 
     return scan

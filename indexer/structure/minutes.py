@@ -220,7 +220,7 @@ class _Builder:
         elif scheme == "matter" and matters.is_matter(text):
             label = cn2an.an2cn(len(self.items) + 1)
         if label is not None:
-            item = self.open_item(label, text)
+            self.open_item(label, text)
             role = "heading" if scheme in ("l1", "l2") else "decision"
             para = new_paragraph(self.paragraphs, text, page, label=label, item=label, role=role)
             # a heading that is itself a sentence of what the meeting did (一、会议原则通过了…)
