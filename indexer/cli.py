@@ -92,6 +92,21 @@ def ingest(obj, paths: tuple[Path, ...], workers, lock_timeout: float, max_mb: f
     click.echo(report.summary())
 
 
+def _header_lines(doc) -> list[str]:  # type: ignore[no-untyped-def]
+    """Jurisdiction and meeting lines of ``parse`` (empty fields left out)."""
+    lines = []
+    if j := doc.jurisdiction:
+        where = " > ".join(x for x in (j.province, j.prefecture, j.county) if x)
+        extra = ", ".join(x for x in (j.level, where, j.code) if x)
+        lines.append(f"jurisdiction: {j.name}" + (f" ({extra})" if extra else ""))
+    if m := doc.meeting:
+        chair = f"{m.chair_title or ''}{m.chair}{'（受委托）' if m.acting else ''}" if m.chair else "-"
+        lines.append(f"meeting: {m.type or m.name or '-'} No.{m.number or '-'}  chair: {chair}  date: {m.date or '-'}")
+        if m.date_problem:
+            lines.append(f"date problem: {m.date_problem}")
+    return lines
+
+
 @cli.command("parse")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the structured record as JSON.")
@@ -113,11 +128,15 @@ def parse_cmd(path: Path, as_json: bool, no_ocr: bool, ocr_pages: int, ocr_page_
     else:
         for d in docs:
             click.echo(f"{d.doc_id}  [{d.kind}] {d.title}  {d.date or ''}  {d.doc_number or ''}")
+            for line in _header_lines(d):
+                click.echo(f"  {line}")
             for it in d.items:
                 click.echo(f"  {it.label}、{it.heading}")
                 for dc in it.decisions:
                     lead = f" → {dc.lead_department}" if dc.lead_department else ""
-                    click.echo(f"    {dc.label} {dc.action or ''}{lead}")
+                    kind = "决定" if dc.is_decision else "表述"
+                    typed = f" [{dc.action_type} {kind}]" if dc.action_type else ""
+                    click.echo(f"    {dc.label} {dc.action or ''}{typed}{lead}")
     if problems and not docs:
         raise _Fail(str(problems[0]))
 

@@ -64,12 +64,36 @@ class Layout:
 
 
 @dataclass
+class Jurisdiction:
+    """The government body that held the meeting or issued the text, placed in the hierarchy.
+
+    ``name`` is the body (西安市新城区人民政府, 陕西省人民政府, 国务院); the place fields are the
+    GB/T 2260 divisions above and at it (full names), ``code`` the 6-digit division code of the
+    place itself. Fields the text does not settle stay empty.
+    """
+
+    name: str
+    level: str | None = None  # 国家 / 省级 / 地级 / 县级
+    province: str | None = None  # 陕西省
+    prefecture: str | None = None  # 西安市 (None for a municipality's districts and for 省直辖 counties)
+    county: str | None = None  # 新城区
+    code: str | None = None  # GB/T 2260: 610102
+    body: str = "政府"  # 政府 | 人大常委会 | 党委 | 政协 (which organ of the place)
+
+
+@dataclass
 class Meeting:
     body: str | None = None  # 苏州市人民政府 / 国务院
-    name: str | None = None  # 常务会议 / 全体会议
+    name: str | None = None  # 常务会议 / 全体会议 (as written)
     number: int | None = None  # 120
     date: str | None = None  # ISO date
-    chair: str | None = None  # 李亚平
+    chair: str | None = None  # 李亚平 (the person's name only)
+    type: str | None = None  # controlled: 常务会议 / 全体会议 / 办公会议 / 专题会议 / 协调会议 / 周例会 / 主任会议
+    chair_title: str | None = None  # 市长 / 常务副州长 / 代区长
+    acting: bool = False  # the chair presided on behalf of another (受…委托)
+    term: int | None = None  # 届 of the government (十六届 -> 16) when stated
+    agenda_count: int | None = None  # number of matters when the text states it (8个议题, 九项议题)
+    date_problem: str | None = None  # a meeting date written impossibly (2022年33日), reported not guessed
 
 
 @dataclass
@@ -77,9 +101,16 @@ class Decision:
     label: str  # （一）
     action: str | None  # 原则同意 / 听取 / 审议 / 传达 / 决定 / 指出 …
     subjects: list[str] = field(default_factory=list)  # full titles of the documents acted on
-    lead_department: str | None = None  # canonical name
+    lead_department: str | None = None  # canonical name (resolved against the jurisdiction)
     follow_up: str | None = None  # 按程序发文实施 …
     para_ids: list[str] = field(default_factory=list)
+    # ``action`` is the verb as each parser read it; ``action_type`` the same act in one controlled
+    # vocabulary (indexer.structure.actions.ACTION_TYPES) and ``is_decision`` whether the meeting
+    # decided (通过, 同意, 决定, 部署) rather than remarked (指出, 强调, 要求 …).
+    action_type: str | None = None
+    is_decision: bool = False
+    lead_written: str | None = None  # the lead department as the text writes it (区人社局)
+    lead_type: str | None = None  # its department type (人力资源社会保障)
 
 
 @dataclass
@@ -145,6 +176,12 @@ class Document:
     departments: list[str] = field(default_factory=list)  # canonical, all mentioned
     page_count: int | None = None
     metadata: dict[str, Any] = field(default_factory=dict)
+    jurisdiction: Jurisdiction | None = None
+    # every name in ``departments`` (and every lead) -> its national department type (财政, 教育 …)
+    department_types: dict[str, str] = field(default_factory=dict)
+    # how this document writes a department -> the name it resolved to (区人社局 -> 西安市未央区
+    # 人力资源和社会保障局): aliases valid within this document's jurisdiction only
+    department_aliases: dict[str, str] = field(default_factory=dict)
 
     @property
     def year(self) -> int | None:
@@ -160,6 +197,8 @@ class Document:
         d = dict(d)
         if d.get("meeting"):
             d["meeting"] = Meeting(**d["meeting"])
+        if d.get("jurisdiction"):
+            d["jurisdiction"] = Jurisdiction(**d["jurisdiction"])
         d["items"] = [
             Item(**{**it, "decisions": [Decision(**dc) for dc in it.get("decisions", [])]})
             for it in d.get("items", [])

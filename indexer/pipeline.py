@@ -32,6 +32,17 @@ class IngestReport:
     unchanged: int = 0
     problems: list[Problem] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)  # stage -> seconds
+    # indexed documents whose text did not state these (left empty, to be checked by hand)
+    unknown: dict[str, list[str]] = field(default_factory=lambda: {"jurisdiction": [], "date": [], "items": []})
+
+    def note_unknowns(self, doc: Document) -> None:
+        """Record what the parser could not read from ``doc`` (items only count for minutes)."""
+        if doc.jurisdiction is None:
+            self.unknown["jurisdiction"].append(doc.doc_id)
+        if doc.date is None:
+            self.unknown["date"].append(doc.doc_id)
+        if doc.kind == "minutes" and not doc.items:
+            self.unknown["items"].append(doc.doc_id)
 
     def summary(self) -> str:
         lines = [
@@ -40,6 +51,9 @@ class IngestReport:
             f"{len(self.problems)} skipped"
         ]
         lines += [f"  skipped {p}" for p in self.problems]
+        if any(self.unknown.values()):
+            lines.append("indexed with fields left empty: " + ", ".join(
+                f"no {what}: {len(ids)}" for what, ids in self.unknown.items()))
         return "\n".join(lines)
 
 
@@ -69,6 +83,7 @@ def parse_sources(
                 continue
             seen[doc.doc_id] = ex.source
             report.documents += 1
+            report.note_unknowns(doc)
             report.paragraphs += len(doc.paragraphs)
             report.bytes += sum(len(p.text.encode("utf-8")) for p in ex.pages)
             docs.append(doc)

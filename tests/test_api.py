@@ -100,7 +100,8 @@ def test_document_json_is_the_record_plus_url(fclient: FlaskClient) -> None:
     assert data["url"] == "http://localhost/doc/suzhou-gov-exec-120"
     assert (data["doc_id"], data["kind"], data["title"], data["date"]) == (
         "suzhou-gov-exec-120", "minutes", "苏州市政府第120次常务会议纪要", "2020-12-07")
-    assert data["meeting"] == {"body": "苏州市人民政府", "name": "常务会议", "number": 120, "date": "2020-12-07", "chair": "李亚平"}
+    assert {"body": "苏州市人民政府", "name": "常务会议", "number": 120, "date": "2020-12-07",
+            "chair": "李亚平"}.items() <= data["meeting"].items()
     assert [p["para_id"] for p in data["paragraphs"]] == [f"p{n}" for n in range(1, 15)]
     assert data["paragraphs"][11]["label"] == "五（一）"
     assert [it["label"] for it in data["items"]] == ["一", "二", "三", "四", "五"]

@@ -43,6 +43,8 @@ def test_ingest_reports_documents_and_each_skipped_file(tmp_path: Path) -> None:
     assert "2 documents" in out and "2 added" in out
     assert "broken.pdf: truncated or damaged PDF" in out
     assert "notes.jsonl:2: invalid JSON" in out
+    # the note states no place and no date: indexed, and listed for a person to check
+    assert "indexed with fields left empty: no jurisdiction: 1, no date: 1, no items: 0" in out
     again = run(tmp_path / "idx", "ingest", "--no-progress", str(src))
     assert "0 added, 0 replaced, 2 unchanged" in again
 
@@ -52,13 +54,19 @@ def test_parse_json_has_the_issue_shape() -> None:
     assert result.exit_code == 0, result.output
     doc = json.loads(result.output)
     assert doc["doc_id"] == "suzhou-gov-exec-120"
-    assert doc["meeting"] == {"body": "苏州市人民政府", "name": "常务会议", "number": 120,
-                              "date": "2020-12-07", "chair": "李亚平"}
+    meeting = doc["meeting"]
+    assert {k: meeting[k] for k in ("body", "name", "number", "date", "chair")} == {
+        "body": "苏州市人民政府", "name": "常务会议", "number": 120, "date": "2020-12-07", "chair": "李亚平"}
+    assert (meeting["type"], meeting["chair_title"], meeting["acting"]) == ("常务会议", "市长", False)
+    assert doc["jurisdiction"] == {"name": "苏州市人民政府", "level": "地级", "province": "江苏省",
+                                   "prefecture": "苏州市", "county": None, "code": "320500", "body": "政府"}
+    assert doc["department_types"]["苏州市工业和信息化局"] == "工业和信息化"
     assert [it["label"] for it in doc["items"]] == ["一", "二", "三", "四", "五"]
     second = doc["items"][1]["decisions"][0]
     assert second["action"] == "原则同意"
     assert second["lead_department"] == "苏州市工业和信息化局"
     assert second["follow_up"] == "按程序发文实施"
+    assert (second["action_type"], second["is_decision"]) == ("原则同意", True)
     for key in ("para_id", "label", "page", "text", "departments", "citation"):
         assert key in doc["paragraphs"][0]
     assert {"role": "出席", "name": "李亚平", "department": None}.items() <= doc["attendees"][0].items()

@@ -9,7 +9,9 @@ the repaired layout (``indexer.layout.repair``).
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
+from indexer.jurisdiction import STATE_COUNCIL, from_issuer
 from indexer.layout import repair
 from indexer.models import Document, Extracted, Layout
 from indexer.structure.common import is_page_facts
@@ -20,7 +22,13 @@ from indexer.structure.state_council import parse_state_council
 
 __all__ = ["parse", "choose"]
 
-_MUNICIPAL_LEAD = re.compile(r"主持召开\S{0,12}第\s*\d+\s*次(?:常务|全体)会议")
+# A meeting convened (主持召开…常务会议, …全体会议召开) or a 纪要 title, near the top of a file
+# without metadata: the record of a government meeting, whoever held it.
+_MEETING_WORDS = r"(?:常务会议?|全体会议?|办公会议?|专题会议|协调会议?|周例会|主任会议)(?!议?室)"
+_MUNICIPAL_LEAD = re.compile(
+    rf"(?:主持召开|召开|主持)[^。\n]{{0,40}}?{_MEETING_WORDS}|{_MEETING_WORDS}[^。\n]{{0,6}}?(?:召开|纪要)"
+)
+_HEAD_PARAGRAPHS = 25
 _ARTICLE_LINE = re.compile(r"^\s*第[一二三四五六七八九十百零〇\d]+条(?!第)", re.M)
 _MIN_ARTICLES = 3
 
@@ -29,7 +37,7 @@ def choose(extracted: Extracted, layout: Layout) -> str:
     """Name of the parser for a document: minutes, state_council, policy, law or generic."""
     meta = extracted.meta
     kind = meta.get("kind")
-    head = "\n".join(p.text for p in layout.paragraphs[:5])
+    head = "\n".join(p.text for p in layout.paragraphs[:_HEAD_PARAGRAPHS])
     if kind == "minutes" or (kind is None and _MUNICIPAL_LEAD.search(head)):
         if str(meta.get("issuer") or "").startswith("国务院") or "国务院总理" in head[:200]:
             return "state_council"
@@ -64,7 +72,10 @@ def parse(extracted: Extracted) -> Document:
         layout.page_count = 0
     if extracted.fmt == "html":
         layout.paragraphs = [p for p in layout.paragraphs if not is_page_facts(p.text)]
-    doc = _PARSERS[choose(extracted, layout)](extracted, layout)
+    parser = choose(extracted, layout)
+    doc = _PARSERS[parser](extracted, layout)
+    if doc.jurisdiction is None:
+        doc.jurisdiction = replace(STATE_COUNCIL) if parser == "state_council" else from_issuer(doc.issuer)
     if extracted.meta.get("published"):
         doc.metadata.setdefault("published", extracted.meta["published"])
     if extracted.meta.get("ocr"):  # machine-read text: the reader is told to double-check

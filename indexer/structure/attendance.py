@@ -56,10 +56,12 @@ def _complete(entry: str) -> bool:
     return unit is not None and name is not None and bool(_NAME.match(name))
 
 
-def read_block(block: str) -> tuple[str, list[Attendee], str]:
+def read_block(block: str, local: bool = True) -> tuple[str, list[Attendee], str]:
     """Role, attendees and a clean display text of one attendance paragraph.
 
-    Departments are canonical when the gazetteer knows them, else as written.
+    Departments are canonical when the gazetteer knows them, else as written. ``local=False``
+    (a document that is not Suzhou's) keeps every department as written: the gazetteer's
+    市委组织部 is Suzhou's, not the writer's.
     """
     m = _ROLE.match(block)
     role = m.group("role") if m else "列席"
@@ -80,13 +82,60 @@ def read_block(block: str) -> tuple[str, list[Attendee], str]:
     if carry:
         entries.append(carry)
     gaz = get_gazetteer()
+
+    def canonical(unit: str) -> str:
+        return (gaz.canonical(unit) if local else None) or unit.strip()
+
     attendees: list[Attendee] = []
     for entry in entries:
         if d := _DELEGATES.match(entry):
             for unit in re.split(r"[、，,]", d.group("units")):
                 if unit.strip():
-                    attendees.append(Attendee(role, None, gaz.canonical(unit) or unit.strip()))
+                    attendees.append(Attendee(role, None, canonical(unit)))
             continue
         unit, name = _unit_and_name(entry)
-        attendees.append(Attendee(role, name, (gaz.canonical(unit) or unit) if unit else None))
+        attendees.append(Attendee(role, name, canonical(unit) if unit else None))
     return role, attendees, f"{role}：" + " ".join(entries)
+
+
+# Attendance written in prose: 副县长王永涛、任婷出席会议 / 列席会议的有… / 区直有关部门负责人列席.
+_PROSE = re.compile(r"(?P<who>[^。；;]{2,240}?)(?:应邀)?(?P<role>出席|列席|参加)(?:了)?(?:会议)?(?=[。；;，,]|$)")
+_PROSE_LIST = re.compile(r"(?P<role>出席|列席|参加)会议的(?:有|是)[：:]?(?P<who>[^。；;]{2,200})")
+_PROSE_ROLE = {"出席": "出席", "参加": "出席", "列席": "列席"}
+_NOT_ATTENDANCE = re.compile(r"主持|召开|会议|\d")
+_UNIT_WORDS = re.compile(r"(?:负责人|负责同志|班子成员|组成人员|主要领导|领导|代表|单位)$")
+
+
+def _prose_entries(who: str) -> list[str]:
+    """The attendee entries of the clauses before the verb, back to the clause that convened."""
+    clauses: list[str] = []
+    for clause in reversed(re.split(r"[，,]", who)):
+        if _NOT_ATTENDANCE.search(clause):
+            break
+        clauses.insert(0, clause)
+    entries = (re.sub(r"等.*$", "", e).strip() for c in clauses for e in re.split(r"[、和及]", c))
+    return [e for e in entries if e]
+
+
+def prose_attendees(text: str) -> list[Attendee]:
+    """Attendees named in a sentence rather than a 出席：/列席： block: each person with the unit
+    written before the title (县人大常委会副主任陈永乐 -> 陈永乐, 县人大常委会), each unnamed unit
+    as written (区直有关部门负责人)."""
+    from indexer.structure.opening import split_name_title
+
+    out: list[Attendee] = []
+    for pattern in (_PROSE_LIST, _PROSE):
+        for m in pattern.finditer(text):
+            role = _PROSE_ROLE[m.group("role")]
+            entries = _prose_entries(m.group("who")) if pattern is _PROSE else [
+                e.strip() for e in re.split(r"[、，,和及]", m.group("who")) if e.strip()]
+            for entry in entries:
+                name, title = split_name_title(entry)
+                if name:
+                    unit = entry[: entry.rfind(title)] if title else ""
+                    out.append(Attendee(role, name, unit if len(unit) > 1 else None))
+                elif _UNIT_WORDS.search(entry):
+                    out.append(Attendee(role, None, entry))
+        if out:
+            return out
+    return out

@@ -2,14 +2,18 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import cn2an
 
 from indexer import topics
 from indexer.citation import assign_citations
+from indexer.depttypes import get_taxonomy
+from indexer.deptresolve import Resolver
 from indexer.gazetteer import get_gazetteer
 from indexer.models import Document, Item, Paragraph
 from indexer.references import cited_numbers, find_references
+from indexer.structure.actions import action_type, is_decision
 
 CN_DIGITS = "一二三四五六七八九十百千零〇两"
 # Numbered headings, outermost first: 一、 / （一） / 1. or （1）.
@@ -98,17 +102,64 @@ def item_departments(item: Item, own: dict[str, list[str]]) -> list[str]:
     return merge(leads, *(own.get(pid, []) for pid in item.para_ids))
 
 
+def _department_scanner(doc: Document, local: bool, body: str) -> Callable[[str], list[str]]:
+    """Department names of one paragraph, read as the document's own government writes them.
+
+    Suzhou's documents, laws, policies and the State Council keep the curated gazetteer (with
+    ``local`` saying whether city-relative forms are Suzhou's). Other governments' minutes are read
+    with the national taxonomy, each mention resolved against the document's jurisdiction, plus
+    the gazetteer's unambiguous forms (national ministries); their types go to
+    ``doc.department_types``.
+    """
+    if local or doc.kind != "minutes" or (doc.jurisdiction and doc.jurisdiction.level == "国家"):
+        return lambda text: departments_in(text, local)
+    resolver = Resolver(doc.jurisdiction, body)
+
+    def scan(text: str) -> list[str]:
+        found = resolver.find(text)
+        for r in found:
+            doc.department_types.setdefault(r.name, r.type)
+            if r.written != r.name:
+                doc.department_aliases.setdefault(r.written, r.name)
+        return merge([r.name for r in found], departments_in(text, False))
+
+    return scan
+
+
+def _type_decisions(doc: Document) -> None:
+    """Controlled action type and decision/remark flag of every decision (see structure.actions)."""
+    texts = {p.para_id: p.text for p in doc.paragraphs}
+    for item in doc.items:
+        for dec in item.decisions:
+            if dec.action_type is None:
+                dec.action_type = action_type(" ".join(texts.get(pid, "") for pid in dec.para_ids), dec.action)
+                dec.is_decision = is_decision(dec.action_type)
+            if dec.lead_department and dec.lead_type:
+                doc.department_types.setdefault(dec.lead_department, dec.lead_type)
+
+
+def _fill_types(doc: Document) -> None:
+    taxonomy = get_taxonomy()
+    for name in doc.departments:
+        if name not in doc.department_types and (typed := taxonomy.classify(name)):
+            doc.department_types[name] = typed[0]
+
+
 def finish(doc: Document, local: bool) -> Document:
     """References, cited numbers, departments, topics fallback and citations of a parsed document."""
     body = "\n".join(p.text for p in doc.paragraphs if p.role != "attendance")
     doc.references = find_references(body)
     doc.cited_numbers = [n for n in cited_numbers(body) if n != doc.doc_number]
-    # one gazetteer scan per paragraph serves both the items and the paragraphs
-    own = {p.para_id: departments_in(p.text, local) for p in doc.paragraphs if p.role != "attendance"}
+    _type_decisions(doc)
+    scan = _department_scanner(doc, local, body)
+    # one scan per paragraph serves both the items and the paragraphs
+    own = {p.para_id: scan(p.text) for p in doc.paragraphs if p.role != "attendance"}
     for item in doc.items:
         if not item.departments:
             item.departments = item_departments(item, own)
     tag_departments(doc, own)
+    if doc.kind == "minutes":
+        _fill_types(doc)
     if not doc.topics:
         doc.topics = merge(*(item.topics for item in doc.items)) or topics.classify(doc.title, body)
     for para in doc.paragraphs:

@@ -12,11 +12,13 @@ the closing 会议还研究了其他事项 belong to no item; the editors' credi
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import cn2an
 
 from indexer import topics
 from indexer.citation import document_id
+from indexer.jurisdiction import STATE_COUNCIL
 from indexer.models import Decision, Document, Extracted, Item, Layout, Meeting, Paragraph, RawParagraph, Reference
 from indexer.references import find_references, titles_in
 from indexer.structure.common import cn_int, finish, heading_of, merge, new_paragraph
@@ -174,4 +176,5 @@ def parse_state_council(extracted: Extracted, layout: Layout) -> Document:
         doc.metadata["credits"] = credits
     doc.paragraphs, doc.items = paragraphs, items.items
     doc.topics = merge(*(it.topics for it in doc.items))[:3] or topics.classify(doc.title, lead)
+    doc.jurisdiction = replace(STATE_COUNCIL)
     return finish(doc, local=False)
