@@ -60,7 +60,7 @@ def cli(ctx: click.Context, index_dir: Path, verbose: bool) -> None:
 @click.option("--workers", type=int, default=None, help="Segmentation processes (default: CPU count).")
 @click.option("--lock-timeout", type=float, default=30.0, show_default=True,
               help="Seconds to wait for another ingest to release the index.")
-@click.option("--max-mb", type=float, default=50.0, show_default=True, help="Skip files larger than this.")
+@click.option("--max-mb", type=float, default=50.0, show_default=True, help="Skip files larger than this (PDF; plain text and HTML at most 20 MB, a JSON line 16 MB).")
 @click.option("--rebuild", is_flag=True,
               help="Delete the existing index first (needed after a format or dictionary change).")
 @click.option("--no-progress", is_flag=True, help="Hide the progress bar.")

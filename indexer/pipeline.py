@@ -30,7 +30,8 @@ class IngestReport:
     added: int = 0
     replaced: int = 0
     unchanged: int = 0
-    problems: list[Problem] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)  # sources (or lines) skipped
+    notes: list[Problem] = field(default_factory=list)  # sources read, with something to say
     timings: dict[str, float] = field(default_factory=dict)  # stage -> seconds
 
     def summary(self) -> str:
@@ -40,6 +41,7 @@ class IngestReport:
             f"{len(self.problems)} skipped"
         ]
         lines += [f"  skipped {p}" for p in self.problems]
+        lines += [f"  note {p}" for p in self.notes]
         return "\n".join(lines)
 
 
@@ -56,7 +58,8 @@ def parse_sources(
     for path in sources:
         t0 = time.perf_counter()
         extracted, problems = extract_path(path, limits)
-        report.problems.extend(problems)
+        report.problems.extend(p for p in problems if p.skipped)
+        report.notes.extend(p for p in problems if not p.skipped)
         docs: list[Document] = []
         for ex in extracted:
             doc = _parse_one(ex, report)
@@ -104,7 +107,7 @@ def ingest(
 ) -> IngestReport:
     """Extract, parse and index ``paths`` (files or folders) into ``index_dir`` in one commit."""
     report = IngestReport()
-    sources = iter_sources(Path(p) for p in paths)
+    sources = iter_sources((Path(p) for p in paths), report.problems)
     store = IndexStore.create_or_open(Path(index_dir), rebuild=rebuild)
     t0 = time.perf_counter()
     written = store.write(
