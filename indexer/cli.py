@@ -184,15 +184,24 @@ def remove(obj, doc_ids: tuple[str, ...], lock_timeout: float) -> None:
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--workers", "threads", default=lambda: os.cpu_count() or 2, show_default="CPU count", type=int,
               help="Worker threads (searching is CPU-bound: more threads than cores only queue).")
+@click.option("--base-url", default=None, show_default="http://<host>:<port>",
+              help="Public URL of the site, for absolute links (feeds, permalinks); never taken from requests.")
+@click.option("--idle-timeout", default=15, show_default=True, type=click.IntRange(1, 3600),
+              help="Seconds before a silent connection is closed.")
 @click.pass_obj
 @_die_on_errors
-def serve(obj, host: str, port: int, threads: int) -> None:
+def serve(obj, host: str, port: int, threads: int, base_url: str | None, idle_timeout: int) -> None:
     """Serve the web UI and JSON API with a production WSGI server."""
     from webui import create_app
     from webui.server import serve as run_server
 
-    app = create_app({"INDEX_DIR": str(obj["index"])})
-    run_server(app, host=host, port=port, threads=threads)
+    if base_url is None:
+        shown = f"[{host}]" if ":" in host else host
+        base_url = f"http://{shown}:{port}"
+        if host in ("0.0.0.0", "::", ""):
+            log.warning("listening on all interfaces: set --base-url so links name a reachable host")
+    app = create_app({"INDEX_DIR": str(obj["index"]), "PUBLIC_BASE_URL": base_url})
+    run_server(app, host=host, port=port, threads=threads, idle_timeout=idle_timeout)
 
 
 def main() -> None:

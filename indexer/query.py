@@ -62,7 +62,8 @@ class SearchParams:
 def validate(params: SearchParams) -> None:
     """Refuse parameters that cannot be honoured, with a message the web can show as is."""
     if params.sort not in SORTS:
-        raise QueryError(f"排序方式无效：{params.sort}（可选 relevance / newest / oldest）(unknown sort {params.sort!r})")
+        shown = params.sort[:40] + ("…" if len(params.sort) > 40 else "")  # echoed once, bounded
+        raise QueryError(f"排序方式无效：{shown}（可选 relevance / newest / oldest）")
     for name in ("page", "per_page"):
         value = getattr(params, name)
         if isinstance(value, bool) or not isinstance(value, int):
