@@ -180,6 +180,31 @@ def remove(obj, doc_ids: tuple[str, ...], lock_timeout: float) -> None:
 
 
 @cli.command()
+@click.option("--fix", is_flag=True, help="Remove the orphan files found.")
+@click.pass_obj
+@_die_on_errors
+def doctor(obj, fix: bool) -> None:
+    """Find (and with --fix remove) files a failed or killed commit left in the index folder.
+
+    Exit status 1 when orphans remain. Refuses while an ingest holds the index.
+    """
+    from .orphans import clean
+    from .names import printable
+
+    report = clean(Path(obj["index"]), fix=fix)
+    click.echo(f"index {printable(str(obj['index']))}: generation {report.generation}, "
+               f"{len(report.orphans)} orphan(s), {report.bytes / 1e6:.1f} MB")
+    removed = {o.name for o in report.removed}
+    for orphan in report.orphans:
+        state = "removed" if orphan.name in removed else "orphan"
+        click.echo(f"  {state} {printable(orphan.name)}: {orphan.reason} ({orphan.bytes:,} bytes)")
+    for orphan, reason in report.failed:
+        click.echo(f"  could not remove {printable(orphan.name)}: {reason}")
+    if report.failed or (report.orphans and not fix):
+        raise _Fail("orphan files remain" + ("" if fix else "; run `policysearch doctor --fix` to remove them"))
+
+
+@cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to bind (loopback by default).")
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--workers", "threads", default=lambda: os.cpu_count() or 2, show_default="CPU count", type=int,
