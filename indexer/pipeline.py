@@ -14,6 +14,8 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from . import orphans
+from .errors import IndexLockedError, PolicySearchError
 from .extract import Limits, extract_path, iter_sources
 from .models import Document, Extracted, Problem
 from .store import IndexStore
@@ -32,6 +34,7 @@ class IngestReport:
     unchanged: int = 0
     problems: list[Problem] = field(default_factory=list)  # sources (or lines) skipped
     notes: list[Problem] = field(default_factory=list)  # sources read, with something to say
+    orphans_removed: int = 0  # files of an earlier failed or killed commit, removed first
     timings: dict[str, float] = field(default_factory=dict)  # stage -> seconds
 
     def summary(self) -> str:
@@ -42,6 +45,8 @@ class IngestReport:
         ]
         lines += [f"  skipped {p}" for p in self.problems]
         lines += [f"  note {p}" for p in self.notes]
+        if self.orphans_removed:
+            lines.append(f"  removed {self.orphans_removed} orphan file(s) of an earlier failed commit")
         return "\n".join(lines)
 
 
@@ -95,6 +100,18 @@ def _parse_one(ex: Extracted, report: IngestReport) -> Document | None:
     return doc
 
 
+def _remove_orphans(index_dir: Path) -> int:
+    """Delete files of failed or killed commits (``indexer.orphans``); 0 when another writer
+    holds the index (its files are not orphans) or cleaning fails: it never stops an ingest."""
+    try:
+        return len(orphans.clean(index_dir).removed)
+    except IndexLockedError:
+        return 0
+    except (PolicySearchError, OSError) as exc:
+        log.warning("could not check %s for orphan files: %s", index_dir, exc)
+        return 0
+
+
 def ingest(
     paths: Iterable[Path],
     index_dir: Path,
@@ -109,10 +126,15 @@ def ingest(
     report = IngestReport()
     sources = iter_sources((Path(p) for p in paths), report.problems)
     store = IndexStore.create_or_open(Path(index_dir), rebuild=rebuild)
+    report.orphans_removed = _remove_orphans(Path(index_dir))  # leftovers of a crashed ingest
     t0 = time.perf_counter()
-    written = store.write(
-        parse_sources(sources, report, limits, progress), lock_timeout=lock_timeout, workers=workers
-    )
+    try:
+        written = store.write(
+            parse_sources(sources, report, limits, progress), lock_timeout=lock_timeout, workers=workers
+        )
+    except PolicySearchError:
+        _remove_orphans(Path(index_dir))  # a failed commit (disk full) removes what it wrote
+        raise
     report.added, report.replaced, report.unchanged = written.added, written.replaced, written.unchanged
     for stage, seconds in getattr(written, "timings", {}).items():
         report.timings[stage] = report.timings.get(stage, 0.0) + seconds

@@ -134,3 +134,24 @@ def test_an_unreadable_toc_or_a_foreign_folder_is_refused(index_ab: Path, tmp_pa
     with pytest.raises(PolicySearchError, match="is not an index folder"):
         clean(foreign)
     assert sorted(p.name for p in foreign.iterdir()) == ["MAIN_x.seg"]  # no lock file created
+
+
+def test_ingest_cleans_leftovers_first_and_after_its_own_failed_commit(
+    tmp_path: Path, index_ab: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from indexer.pipeline import ingest
+
+    planted = _plant(index_ab)
+    source = tmp_path / "new.txt"
+    source.write_text("新增文件正文\n", encoding="utf-8")
+    before = state(index_ab)
+    _fail_create_file(monkeypatch, 4)
+    with pytest.raises(PolicySearchError, match="No space left on device"):
+        ingest([source], index_ab, workers=1)
+    monkeypatch.undo()
+    assert debris(index_ab) == [] and state(index_ab) == before  # planted and partial files gone
+    _plant(index_ab)
+    report = ingest([source], index_ab, workers=1)
+    assert (report.added, report.orphans_removed) == (1, len(planted))
+    assert "  removed 4 orphan file(s) of an earlier failed commit" in report.summary()
+    assert debris(index_ab) == []
