@@ -130,3 +130,34 @@ def test_no_paragraph_of_any_kind_exceeds_the_list_cap() -> None:
     layout = repair([Page(1, hostile)])
     assert "".join(p.text for p in layout.paragraphs) == hostile.strip()
     assert max(len(p.text) for p in layout.paragraphs) <= MAX_LIST_CHARS
+
+
+def test_a_20_mb_json_line_is_refused_and_reported_and_the_rest_indexed(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus.jsonl"
+    huge = json.dumps({"id": "huge", "text": "安全生产。" * 1_400_000}, ensure_ascii=False)  # 21 MB
+    small = json.dumps({"id": "small", "text": "加强安全生产工作。"}, ensure_ascii=False)
+    corpus.write_text(f"{huge}\n{small}\n", encoding="utf-8")
+    report = ingest([corpus], tmp_path / "index", workers=1)
+    assert report.added == 1
+    assert [str(p) for p in report.problems] == [f"{corpus}:1: line too large (> 16 MB)"]
+
+
+@pytest.mark.slow
+def test_a_document_near_the_caps_is_searchable_in_bounded_hits(tmp_path: Path) -> None:
+    from indexer.query import SearchParams, search
+
+    rng = random.Random(7)
+    text = "".join(_sentence(rng) for _ in range(80_000))[:1_500_000]
+    corpus = tmp_path / "big.jsonl"
+    corpus.write_text(json.dumps({"id": "big", "text": text}, ensure_ascii=False) + "\n", encoding="utf-8")
+    report = ingest([corpus], tmp_path / "index", workers=1)
+    assert (report.added, report.problems) == (1, [])
+    store = IndexStore.open(tmp_path / "index")
+    try:
+        doc = store.get_document("big")
+        assert _squash("".join(p.text for p in doc.paragraphs if p.role != "title")) == _squash(text)
+        result = search(store, SearchParams(q="安全生产 高质量发展", per_page=50))
+    finally:
+        store.close()
+    assert result["total"] > 100
+    assert all(len(hit["text"]) <= MAX_UNIT_CHARS for hit in result["hits"])
