@@ -171,9 +171,16 @@ def stats(obj, as_json: bool) -> None:
 @_die_on_errors
 def remove(obj, doc_ids: tuple[str, ...], lock_timeout: float) -> None:
     """Delete documents (all their paragraphs) from the index."""
+    from .pipeline import remove_orphans
     from .store import IndexStore
 
-    n = IndexStore.open(obj["index"], readonly=False).remove(list(doc_ids), lock_timeout=lock_timeout)
+    store = IndexStore.open(obj["index"], readonly=False)
+    remove_orphans(Path(obj["index"]))  # a failed commit's files may hold the space this one needs
+    try:
+        n = store.remove(list(doc_ids), lock_timeout=lock_timeout)
+    except PolicySearchError:
+        remove_orphans(Path(obj["index"]))
+        raise
     click.echo(f"removed {n} document(s)")
     if n < len(doc_ids):
         raise _Fail(f"{len(doc_ids) - n} of the given ids were not in the index")

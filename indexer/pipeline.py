@@ -100,7 +100,7 @@ def _parse_one(ex: Extracted, report: IngestReport) -> Document | None:
     return doc
 
 
-def _remove_orphans(index_dir: Path) -> int:
+def remove_orphans(index_dir: Path) -> int:
     """Delete files of failed or killed commits (``indexer.orphans``); 0 when another writer
     holds the index (its files are not orphans) or cleaning fails: it never stops an ingest."""
     try:
@@ -126,14 +126,14 @@ def ingest(
     report = IngestReport()
     sources = iter_sources((Path(p) for p in paths), report.problems)
     store = IndexStore.create_or_open(Path(index_dir), rebuild=rebuild)
-    report.orphans_removed = _remove_orphans(Path(index_dir))  # leftovers of a crashed ingest
+    report.orphans_removed = remove_orphans(Path(index_dir))  # leftovers of a crashed ingest
     t0 = time.perf_counter()
     try:
         written = store.write(
             parse_sources(sources, report, limits, progress), lock_timeout=lock_timeout, workers=workers
         )
     except PolicySearchError:
-        _remove_orphans(Path(index_dir))  # a failed commit (disk full) removes what it wrote
+        remove_orphans(Path(index_dir))  # a failed commit (disk full) removes what it wrote
         raise
     report.added, report.replaced, report.unchanged = written.added, written.replaced, written.unchanged
     for stage, seconds in getattr(written, "timings", {}).items():

@@ -155,3 +155,13 @@ def test_ingest_cleans_leftovers_first_and_after_its_own_failed_commit(
     assert (report.added, report.orphans_removed) == (1, len(planted))
     assert "  removed 4 orphan file(s) of an earlier failed commit" in report.summary()
     assert debris(index_ab) == []
+
+
+def test_remove_command_cleans_leftovers_before_it_commits(index_ab: Path) -> None:
+    planted = _plant(index_ab)
+    doc_id = fixture_docs()[0].doc_id
+    result = CliRunner().invoke(cli, ["--index", str(index_ab), "remove", doc_id])
+    assert result.exit_code == 0, result.output
+    assert "removed 1 document(s)" in result.output
+    assert not any((index_ab / name).exists() for name in planted)
+    assert debris(index_ab) == [] and state(index_ab)[1] == 2

@@ -150,3 +150,13 @@ def test_bad_base_urls_are_refused(url: str) -> None:
 def test_base_url_parts() -> None:
     assert parse_base_url(BASE) == ("https", "search.example.org", "search.example.org", "443", "/policy")
     assert parse_base_url("http://[::1]:8000/") == ("http", "[::1]:8000", "::1", "8000", "")
+
+
+def test_serve_with_a_bad_base_url_is_one_clear_line(fixture_index: Path) -> None:
+    from click.testing import CliRunner
+
+    from indexer.cli import cli
+
+    result = CliRunner().invoke(cli, ["--index", str(fixture_index), "serve", "--base-url", "ftp://x"])
+    assert result.exit_code == 1
+    assert result.output == "Error: public base URL must look like http(s)://host[:port][/path], got 'ftp://x'\n"
