@@ -90,7 +90,7 @@ def parse_cmd(path: Path, as_json: bool) -> None:
 
     extracted, problems = extract_path(path)
     for p in problems:
-        click.echo(f"skipped {p}", err=True)
+        click.echo(f"{'skipped' if p.skipped else 'note'} {p}", err=True)
     docs = [parse(ex) for ex in extracted]
     if as_json:
         out = [d.to_dict() for d in docs]
@@ -103,8 +103,9 @@ def parse_cmd(path: Path, as_json: bool) -> None:
                 for dc in it.decisions:
                     lead = f" → {dc.lead_department}" if dc.lead_department else ""
                     click.echo(f"    {dc.label} {dc.action or ''}{lead}")
-    if problems and not docs:
-        raise _Fail(str(problems[0]))
+    skipped = [p for p in problems if p.skipped]
+    if skipped and not docs:
+        raise _Fail(str(skipped[0]))
 
 
 @cli.command()
