@@ -70,7 +70,7 @@ def _ocr_options(command):
 @click.option("--workers", type=int, default=None, help="Segmentation processes (default: CPU count).")
 @click.option("--lock-timeout", type=float, default=30.0, show_default=True,
               help="Seconds to wait for another ingest to release the index.")
-@click.option("--max-mb", type=float, default=50.0, show_default=True, help="Skip files larger than this.")
+@click.option("--max-mb", type=float, default=50.0, show_default=True, help="Skip files larger than this (PDF; plain text and HTML at most 20 MB, a JSON line 16 MB).")
 @click.option("--rebuild", is_flag=True,
               help="Delete the existing index first (needed after a format or dictionary change).")
 @click.option("--no-progress", is_flag=True, help="Hide the progress bar.")
@@ -120,7 +120,7 @@ def parse_cmd(path: Path, as_json: bool, no_ocr: bool, ocr_pages: int, ocr_page_
     limits = Limits(ocr=not no_ocr, ocr_max_pages=ocr_pages, ocr_page_timeout=ocr_page_seconds)
     extracted, problems = extract_path(path, limits)
     for p in problems:
-        click.echo(f"skipped {p}", err=True)
+        click.echo(f"{'skipped' if p.skipped else 'note'} {p}", err=True)
     docs = [parse(ex) for ex in extracted]
     if as_json:
         out = [d.to_dict() for d in docs]
@@ -137,8 +137,9 @@ def parse_cmd(path: Path, as_json: bool, no_ocr: bool, ocr_pages: int, ocr_page_
                     kind = "决定" if dc.is_decision else "表述"
                     typed = f" [{dc.action_type} {kind}]" if dc.action_type else ""
                     click.echo(f"    {dc.label} {dc.action or ''}{typed}{lead}")
-    if problems and not docs:
-        raise _Fail(str(problems[0]))
+    skipped = [p for p in problems if p.skipped]
+    if skipped and not docs:
+        raise _Fail(str(skipped[0]))
 
 
 @cli.command()
@@ -207,6 +208,7 @@ def remove(obj, doc_ids: tuple[str, ...], lock_timeout: float) -> None:
     """Delete documents (all their paragraphs) from the index."""
     from .engine import IndexStore
 
+    # The writer removes a failed commit's files first: they may hold the space this one needs.
     n = IndexStore.open(obj["index"], readonly=False).remove(list(doc_ids), lock_timeout=lock_timeout)
     click.echo(f"removed {n} document(s)")
     if n < len(doc_ids):
@@ -214,19 +216,53 @@ def remove(obj, doc_ids: tuple[str, ...], lock_timeout: float) -> None:
 
 
 @cli.command()
+@click.option("--fix", is_flag=True, help="Remove the orphan files found.")
+@click.pass_obj
+@_die_on_errors
+def doctor(obj, fix: bool) -> None:
+    """Find (and with --fix remove) files a failed or killed commit left in the index folder.
+
+    Exit status 1 when orphans remain. Refuses while an ingest holds the index.
+    """
+    from .engine.orphans import clean
+    from .names import printable
+
+    report = clean(Path(obj["index"]), fix=fix)
+    click.echo(f"index {printable(str(obj['index']))}: generation {report.generation}, "
+               f"{len(report.orphans)} orphan(s), {report.bytes / 1e6:.1f} MB")
+    removed = {o.name for o in report.removed}
+    for orphan in report.orphans:
+        state = "removed" if orphan.name in removed else "orphan"
+        click.echo(f"  {state} {printable(orphan.name)}: {orphan.reason} ({orphan.bytes:,} bytes)")
+    for orphan, reason in report.failed:
+        click.echo(f"  could not remove {printable(orphan.name)}: {reason}")
+    if report.failed or (report.orphans and not fix):
+        raise _Fail("orphan files remain" + ("" if fix else "; run `policysearch doctor --fix` to remove them"))
+
+
+@cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to bind (loopback by default).")
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--workers", "threads", default=lambda: os.cpu_count() or 2, show_default="CPU count", type=int,
               help="Worker threads (searching is CPU-bound: more threads than cores only queue).")
+@click.option("--base-url", default=None, show_default="http://<host>:<port>",
+              help="Public URL of the site, for absolute links (feeds, permalinks); never taken from requests.")
+@click.option("--idle-timeout", default=15, show_default=True, type=click.IntRange(1, 3600),
+              help="Seconds before a silent connection is closed.")
 @click.pass_obj
 @_die_on_errors
-def serve(obj, host: str, port: int, threads: int) -> None:
+def serve(obj, host: str, port: int, threads: int, base_url: str | None, idle_timeout: int) -> None:
     """Serve the web UI and JSON API with a production WSGI server."""
     from webui import create_app
     from webui.server import serve as run_server
 
-    app = create_app({"INDEX_DIR": str(obj["index"])})
-    run_server(app, host=host, port=port, threads=threads)
+    if base_url is None:
+        shown = f"[{host}]" if ":" in host else host
+        base_url = f"http://{shown}:{port}"
+        if host in ("0.0.0.0", "::", ""):
+            log.warning("listening on all interfaces: set --base-url so links name a reachable host")
+    app = create_app({"INDEX_DIR": str(obj["index"]), "PUBLIC_BASE_URL": base_url})
+    run_server(app, host=host, port=port, threads=threads, idle_timeout=idle_timeout)
 
 
 def main() -> None:

@@ -11,6 +11,8 @@ citations and the structure parsers all need real paragraphs, so this stage undo
   blank lines mean nothing (the seed has one after every line);
 * the distribution block at the end (整理/印发 dates, 分送, 记录, 此件公开发布) becomes
   ``Layout.trailer`` metadata instead of body text;
+* a paragraph over ``indexer.units.MAX_UNIT_CHARS`` is split at sentence boundaries (an
+  attendance list, whose lines must stay together, only over ``MAX_LIST_CHARS``);
 * attendance blocks (出席/列席) keep their line breaks and spacing, because the spacing is the
   only delimiter between names there (``王  翔`` is one name); ``structure`` reads them.
 
@@ -28,6 +30,7 @@ import cn2an
 
 from indexer.models import Layout, Page, RawParagraph
 from indexer.normalize import squeeze_cjk_spaces
+from indexer.units import MAX_LIST_CHARS, MAX_UNIT_CHARS, split_long
 
 log = logging.getLogger(__name__)
 
@@ -121,7 +124,11 @@ def repair(pages: list[Page]) -> Layout:
     """Paragraphs of ``pages`` with page numbers, plus the trailer metadata."""
     lines = _paginate(pages)
     lines, trailer = _split_trailer(lines)
-    paragraphs = _join(lines)
+    paragraphs = [
+        RawParagraph(piece, para.page)
+        for para in _join(lines)
+        for piece in split_long(para.text, MAX_LIST_CHARS if ATTENDANCE_START.match(para.text) else MAX_UNIT_CHARS)
+    ]  # long paragraphs become citable units (indexer.units)
     numbers = [ln.page for ln in lines if ln.page is not None]
     page_count = max([len(pages), *numbers]) if pages else 0
     return Layout(paragraphs=paragraphs, trailer=trailer, page_count=page_count)

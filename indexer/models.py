@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields, is_dataclass
 from typing import Any
 
+from indexer.names import printable
+
 
 @dataclass
 class Page:
@@ -35,15 +37,21 @@ class Extracted:
 
 @dataclass
 class Problem:
-    """A source (or one line of it) that was skipped, with a reason a person can act on."""
+    """A source (or one line of it) that was skipped, with a reason a person can act on.
+
+    ``skipped=False`` is a note about a source that was read anyway (a file name that is not
+    UTF-8). ``str()`` escapes control and bidi characters, so a hostile name cannot garble a
+    report line.
+    """
 
     source: str
     reason: str
     line: int | None = None
+    skipped: bool = True
 
     def __str__(self) -> str:
         where = f"{self.source}:{self.line}" if self.line else self.source
-        return f"{where}: {self.reason}"
+        return printable(f"{where}: {self.reason}")
 
 
 @dataclass

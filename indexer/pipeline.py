@@ -14,6 +14,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+
 from .extract import Limits, extract_path, iter_sources
 from .models import Document, Extracted, Problem
 from .engine import IndexStore
@@ -30,7 +31,9 @@ class IngestReport:
     added: int = 0
     replaced: int = 0
     unchanged: int = 0
-    problems: list[Problem] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)  # sources (or lines) skipped
+    notes: list[Problem] = field(default_factory=list)  # sources read, with something to say
+    orphans_removed: int = 0  # files of an earlier failed or killed commit, removed first
     timings: dict[str, float] = field(default_factory=dict)  # stage -> seconds
     # indexed documents whose text did not state these (left empty, to be checked by hand)
     unknown: dict[str, list[str]] = field(default_factory=lambda: {"jurisdiction": [], "date": [], "items": []})
@@ -54,6 +57,9 @@ class IngestReport:
         if any(self.unknown.values()):
             lines.append("indexed with fields left empty: " + ", ".join(
                 f"no {what}: {len(ids)}" for what, ids in self.unknown.items()))
+        lines += [f"  note {p}" for p in self.notes]
+        if self.orphans_removed:
+            lines.append(f"  removed {self.orphans_removed} orphan file(s) of an earlier failed commit")
         return "\n".join(lines)
 
 
@@ -70,7 +76,8 @@ def parse_sources(
     for path in sources:
         t0 = time.perf_counter()
         extracted, problems = extract_path(path, limits)
-        report.problems.extend(problems)
+        report.problems.extend(p for p in problems if p.skipped)
+        report.notes.extend(p for p in problems if not p.skipped)
         docs: list[Document] = []
         for ex in extracted:
             doc = _parse_one(ex, report)
@@ -119,13 +126,12 @@ def ingest(
 ) -> IngestReport:
     """Extract, parse and index ``paths`` (files or folders) into ``index_dir`` in one commit."""
     report = IngestReport()
-    sources = iter_sources(Path(p) for p in paths)
+    sources = iter_sources((Path(p) for p in paths), report.problems)
     store = IndexStore.create_or_open(Path(index_dir), rebuild=rebuild)
     t0 = time.perf_counter()
-    written = store.write(
-        parse_sources(sources, report, limits, progress), lock_timeout=lock_timeout, workers=workers
-    )
+    written = store.write(parse_sources(sources, report, limits, progress), lock_timeout=lock_timeout, workers=workers)
     report.added, report.replaced, report.unchanged = written.added, written.replaced, written.unchanged
+    report.orphans_removed = written.orphans_removed
     for stage, seconds in getattr(written, "timings", {}).items():
         report.timings[stage] = report.timings.get(stage, 0.0) + seconds
     report.timings["total"] = time.perf_counter() - t0

@@ -59,7 +59,8 @@ class SearchParams:
 def validate(params: SearchParams) -> None:
     """Refuse parameters that cannot be honoured, with a message the web can show as is."""
     if params.sort not in SORTS:
-        raise QueryError(f"排序方式无效：{params.sort[:40]}（可选 relevance / newest / oldest）")
+        shown = params.sort[:40] + ("…" if len(params.sort) > 40 else "")  # echoed once, bounded
+        raise QueryError(f"排序方式无效：{shown}（可选 relevance / newest / oldest）")
     if params.group not in GROUPS:
         raise QueryError(f"分组方式无效：{params.group[:40]}（可选 doc / para）")
     for name in ("page", "per_page"):

@@ -43,13 +43,14 @@ class LiveServer:
 
 
 @contextlib.contextmanager
-def live_server(index_dir: Path, threads: int = 8, ready_timeout: float = 60.0) -> Iterator[LiveServer]:
-    """Yield a running server; it is terminated (and waited for) on exit."""
+def live_server(index_dir: Path, threads: int = 8, ready_timeout: float = 60.0,
+                extra: tuple[str, ...] = ()) -> Iterator[LiveServer]:
+    """Yield a running server (``extra``: more ``serve`` options); terminated and waited for on exit."""
     port = free_port()
     log = tempfile.TemporaryFile(mode="w+")  # a pipe nobody reads could fill and block the server
     proc = subprocess.Popen(
         [sys.executable, "-m", "indexer", "--index", str(index_dir), "serve", "--port", str(port),
-         "--workers", str(threads)],
+         "--workers", str(threads), *extra],
         cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, text=True,
     )
     server = LiveServer(f"http://127.0.0.1:{port}", proc)

@@ -118,7 +118,7 @@ def test_p7_oversized_file_is_rejected_before_parsing(tmp_path: Path) -> None:
     assert _reason(huge, Limits(max_bytes=1_000_000)) == "file too large: 2.5 MB > 1 MB limit"
     text = tmp_path / "huge.txt"
     text.write_bytes(b"a" * 60_000_001)
-    assert _reason(text) == "file too large: 60.0 MB > 50 MB limit"
+    assert _reason(text) == "file too large: 60.0 MB > 20 MB limit"  # the plain-text cap (Limits.text_bytes)
 
 
 def test_p8_pdfminer_has_the_pickle_free_cmaps() -> None:

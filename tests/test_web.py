@@ -434,4 +434,4 @@ def test_facet_values_with_slash_percent_and_chinese_round_trip_through_the_page
 
 def test_server_binds_loopback_by_default() -> None:
     defaults = {name: p.default for name, p in inspect.signature(serve).parameters.items() if name != "app"}
-    assert defaults == {"host": "127.0.0.1", "port": 8000, "threads": 8}
+    assert defaults == {"host": "127.0.0.1", "port": 8000, "threads": 8, "idle_timeout": 15}

@@ -21,6 +21,7 @@ from flask import Flask
 from indexer.query import SearchParams, search as run_search
 
 from . import api, document, errors, lifecycle, search, security
+from .baseurl import DEFAULT_BASE_URL, PublicBaseURL
 from .references import reference_map
 from .resources import open_resources, resources
 
@@ -39,6 +40,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         TESTING=False,
         WARM_LIFECYCLE=True,
         PROVIDE_AUTOMATIC_OPTIONS=False,
+        PUBLIC_BASE_URL=DEFAULT_BASE_URL,  # absolute links start with this, never the Host header
     )
     if config:
         app.config.update(config)
@@ -46,6 +48,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
+    app.wsgi_app = PublicBaseURL(app.wsgi_app, app.config["PUBLIC_BASE_URL"])  # type: ignore[method-assign]
     app.extensions["policysearch"] = open_resources(app.config["INDEX_DIR"])
     security.init_app(app)
     errors.init_app(app)

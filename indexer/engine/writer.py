@@ -25,6 +25,7 @@ from whoosh.util.filelock import try_for
 from whoosh.writing import SegmentWriter
 
 from indexer.analysis import Packed
+from indexer.engine import orphans
 from indexer.engine.records import document_record, paragraph_record
 from indexer.engine.segwriter import FastSegmentWriter, FastSubWriter
 from indexer.errors import IndexLockedError, PolicySearchError
@@ -46,6 +47,7 @@ class WriteReport:
     replaced: int = 0
     unchanged: int = 0
     doc_ids: list[str] = field(default_factory=list)  # added or replaced, in input order
+    orphans_removed: int = 0  # files of an earlier failed or killed commit, removed first
     timings: dict[str, float] = field(default_factory=dict)  # seconds per stage
 
 
@@ -149,6 +151,7 @@ class IndexWriter:
         self.path = path
         self.ix = ix
         self.readonly = readonly
+        self.orphans_removed = 0  # files of earlier failed commits removed by the last write
 
     @contextmanager
     def _writer(self, lock_timeout: float, procs: int = 1) -> Iterator[SegmentWriter]:
@@ -165,7 +168,7 @@ class IndexWriter:
             raise IndexLockedError(str(self.path), lock_timeout)
         try:
             try:
-                self._remove_orphan_tocs()
+                self.orphans_removed = self._remove_orphans()  # leftovers of a crashed or failed commit
                 if procs > 1:
                     writer = ParallelWriter(self.ix, procs, _lk=False, limitmb=WRITER_MB,
                                             subargs={"limitmb": WRITER_MB})
@@ -174,11 +177,20 @@ class IndexWriter:
             except BaseException:
                 lock.release()
                 raise
-            writer.writelock = lock  # released by commit() and cancel()
+            writer.writelock = lock  # released by commit(); on failure, below
             try:
                 yield writer
             except BaseException:
-                writer.cancel()
+                # Keep the lock until the failed commit's files are gone: on a full disk they
+                # hold the space the retry needs, and no other writer may start meanwhile.
+                writer.writelock = None
+                try:
+                    writer.cancel()
+                except Exception as exc:  # noqa: BLE001 (a commit that failed half-way)
+                    log.debug("cancelling the failed writer: %s", exc)
+                finally:
+                    self._remove_orphans()
+                    lock.release()
                 raise
         except OSError as exc:
             where = f" ({exc.filename})" if exc.filename else ""
@@ -186,11 +198,17 @@ class IndexWriter:
                 f"could not update index {self.path}: {exc.strerror or exc}{where}; the last commit is unchanged"
             ) from exc
 
-    def _remove_orphan_tocs(self) -> None:
-        """Delete temporary TOCs of commits killed before their rename (Whoosh's own cleanup only
-        knows live TOC and segment names). Only the lock holder writes TOCs, so all are stale."""
-        for stale in self.path.glob(f"_{self.ix.indexname}_*.toc.*"):
-            stale.unlink(missing_ok=True)
+    def _remove_orphans(self) -> int:
+        """Delete files no TOC references (``orphans``): the lock holder's own view is the only
+        safe one. Never fails a write: an orphan that cannot be removed is logged."""
+        try:
+            report = orphans.remove(self.path, self.ix.indexname)
+        except (PolicySearchError, OSError) as exc:
+            log.warning("could not check %s for orphan files: %s", self.path, exc)
+            return 0
+        for orphan, reason in report.failed:
+            log.warning("orphan %s not removed: %s", orphan.name, reason)
+        return len(report.removed)
 
     def write(self, docs: Iterable[Document], lock_timeout: float = 30.0, workers: int | None = None) -> WriteReport:
         """Add or replace documents in one commit; documents with an unchanged ``sha1`` are skipped.
@@ -211,6 +229,7 @@ class IndexWriter:
         size = 0
         pending: tuple[list[Document], Callable[[], dict[str, Packed]]] | None = None
         with Presegmenter(workers) as pre, self._writer(lock_timeout, workers) as w, w.searcher() as s:
+            report.orphans_removed = self.orphans_removed
             seen: set[str] = set()
             it = iter(docs)
             while True:

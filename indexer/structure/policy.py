@@ -19,7 +19,8 @@ _ADDRESSEE_MAX = 200
 _ADDRESSEE_POSITION = 3  # 主送 comes right after the title (and a 发布时间 line on web pages)
 _TITLE_BLOCK_MAX = 4  # title lines before the number / addressees
 _TITLE_MAX = 80
-_SIGNATURE_MAX = 30  # 国务院办公厅 above the date line
+_SIGNATURE_MAX = 30
+_DERIVED_TITLE_MAX = 100  # a first paragraph up to this long can be a title line  # 国务院办公厅 above the date line
 
 
 def _title_block(raws: list[RawParagraph], title: str | None) -> tuple[str | None, int]:
@@ -38,7 +39,22 @@ def _title_block(raws: list[RawParagraph], title: str | None) -> tuple[str | Non
     for i, raw in enumerate(raws[: _TITLE_BLOCK_MAX + 1]):
         if normalize_doc_number(raw.text.strip()) and len(raw.text) < 30 and i:
             return "".join(clean_title(r.text) for r in raws[:i]), i
-    return (clean_title(raws[0].text)[:100], 1) if raws else (None, 0)
+    return derived_title(raws)
+
+
+def derived_title(raws: list[RawParagraph]) -> tuple[str | None, int]:
+    """Title of a document that states none, and how many paragraphs it consumes.
+
+    A title-sized first paragraph is the title (consumed: it becomes the title paragraph,
+    whole). A longer one stays body text in full and lends the document its first sentence
+    (shortened with …) as a label: a derived title never removes text from the body.
+    """
+    if not raws:
+        return None, 0
+    first = clean_title(raws[0].text)
+    if len(first) <= _DERIVED_TITLE_MAX:
+        return first, 1
+    return heading_of(first, limit=_TITLE_MAX), 0
 
 
 def _is_doc_number_line(text: str) -> str | None:
@@ -53,7 +69,8 @@ def _is_date_line(text: str) -> bool:
 def parse_sections(extracted: Extracted, layout: Layout, kind: str) -> Document:
     meta = extracted.meta
     raws = layout.paragraphs
-    title, used = _title_block(raws, meta.get("title") or meta.get("pdf_title") or meta.get("file_title"))
+    stated = meta.get("title") or meta.get("pdf_title") or meta.get("file_title")
+    title, used = _title_block(raws, stated)
     doc = Document(
         doc_id=document_id(extracted), kind=kind, title=title or extracted.source, source=extracted.source,
         source_url=meta.get("source_url"), fmt=extracted.fmt, sha1=extracted.sha1,
@@ -61,7 +78,7 @@ def parse_sections(extracted: Extracted, layout: Layout, kind: str) -> Document:
     )
     doc.doc_number = normalize_doc_number(meta.get("doc_number") or "") or None
     paragraphs: list[Paragraph] = []
-    if title:
+    if title and (used or stated):  # a title derived from a body paragraph is not repeated
         new_paragraph(paragraphs, title, raws[0].page if raws else None, role="title")
     items: list[Item] = []
     item: Item | None = None
@@ -92,7 +109,8 @@ def parse_sections(extracted: Extracted, layout: Layout, kind: str) -> Document:
         else:
             role = "lead" if not lead_done and not items and len(text) > 20 else "body"
             para = new_paragraph(paragraphs, text, raw.page, item=item.label if item else None, role=role)
-            if _is_date_line(text) and "issued" not in doc.metadata and len(paragraphs[-2].text) <= _SIGNATURE_MAX:
+            if _is_date_line(text) and "issued" not in doc.metadata and len(paragraphs) > 1 \
+                    and len(paragraphs[-2].text) <= _SIGNATURE_MAX:
                 doc.metadata["issued"] = to_iso_date(text)  # the date under the signature
         lead_done = lead_done or para.role == "lead" or bool(items)
         if item:
