@@ -212,7 +212,7 @@ def render(r: BenchResults) -> str:
         "",
         "The warm-up rows time the first pass over the queries in each mode (one sample per query), on "
         "cold caches: the OS page cache of the index files, Whoosh's, and our in-memory posting lists of "
-        "frequent words (`indexer/postcache.py`), which the first searches fill. The HTTP load below starts "
+        "frequent words (`indexer/engine/postcache.py`), which the first searches fill. The HTTP load below starts "
         "on a freshly started server, with no warm-up.",
         "",
     ]

@@ -73,7 +73,7 @@ class SpellVocabulary:
 
     def __init__(self, words: Iterable[tuple[str, int]], max_words: int = MAX_WORDS,
                  min_frequency: int = MIN_FREQUENCY):
-        """``words``: ``(word, paragraphs)`` pairs, e.g. ``lexicon_frequencies(reader)``; only
+        """``words``: ``(word, paragraphs)`` pairs, e.g. ``candidate_words(snapshot.vocabulary())``; only
         CJK words of ``MIN_LENGTH``-``MAX_LENGTH`` characters seen in at least
         ``min_frequency`` paragraphs are kept, the ``max_words`` most frequent of them."""
         kept = sorted(
@@ -181,10 +181,9 @@ def notice(suggestion: str | None) -> str | None:
     return f"您是不是要找：{suggestion}" if suggestion else None
 
 
-def lexicon_frequencies(reader, field: str = "text") -> Iterator[tuple[str, int]]:  # type: ignore[no-untyped-def]
-    """``(word, paragraphs)`` for every CJK word of ``field`` in a Whoosh reader: the input of
-    ``SpellVocabulary`` (one pass over the lexicon per index generation, never per request)."""
-    for text, info in reader.iter_field(field):
-        word = text.decode("utf-8") if isinstance(text, bytes) else text
+def candidate_words(words: Iterable[tuple[str, int]]) -> Iterator[tuple[str, int]]:
+    """The CJK words of a vocabulary (``(word, paragraphs)`` pairs, e.g. a snapshot's
+    ``vocabulary()``) of a length worth suggesting."""
+    for word, frequency in words:
         if MIN_LENGTH <= len(word) <= MAX_LENGTH and _CJK_RUN.match(word):
-            yield word, info.doc_frequency()
+            yield word, frequency

@@ -28,7 +28,7 @@ from indexer.extract import Limits, extract_path, iter_sources
 from indexer.layout import repair
 from indexer.models import Extracted, Page
 from indexer.pipeline import ingest
-from indexer.store import IndexStore
+from indexer.engine import IndexStore
 from indexer.structure import parse
 
 TITLE = "苏州市人民政府第120次常务会议纪要"

@@ -20,7 +20,7 @@ from indexer.extract import Limits, extract_path, iter_sources
 from indexer.models import Problem
 from indexer.names import printable, source_name
 from indexer.pipeline import ingest
-from indexer.store import IndexStore
+from indexer.engine import IndexStore
 from paths import ROOT
 
 GBK_NAME = "关于就业的通知".encode("gbk") + b".txt"  # what unzip makes of a Windows archive

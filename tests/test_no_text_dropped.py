@@ -18,7 +18,7 @@ from indexer.extract import extract_path
 from indexer.layout import repair
 from indexer.models import Extracted, Page
 from indexer.pipeline import ingest
-from indexer.store import IndexStore
+from indexer.engine import IndexStore
 from indexer.structure import parse
 from indexer.units import MAX_LIST_CHARS, MAX_UNIT_CHARS, split_long
 

@@ -17,7 +17,7 @@ from indexer.extract import Limits, extract_path, iter_sources
 from indexer.extract.ocr import Box, clean_line, group_lines
 from indexer.models import Document, Extracted, Page
 from indexer.pipeline import ingest
-from indexer.store import IndexStore
+from indexer.engine import IndexStore
 from indexer.structure import parse
 
 DATA = Path(__file__).parent / "data"

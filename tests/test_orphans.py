@@ -19,7 +19,7 @@ from whoosh.filedb.filestore import FileStorage
 from indexer.cli import cli
 from indexer.errors import IndexLockedError, PolicySearchError
 from indexer.engine.orphans import classify, clean, find_orphans, lock_is_held
-from indexer.store import IndexStore
+from indexer.engine import IndexStore
 from fixture_docs import fixture_docs
 from paths import ROOT
 from test_reliability import _fail_create_file, _ingest_and_die, debris, index_ab, state  # noqa: F401

@@ -124,7 +124,7 @@ def test_odd_input_passes_through(typed: str) -> None:
 )
 def test_rewritten_queries_parse(typed: str) -> None:
     """The output is in the query language: the parser accepts it whenever it accepted the input."""
-    from indexer.querylang import parse
+    from indexer.querysyntax import parse
 
     parse(typed)
     assert parse(rewrite(typed).text) is not None

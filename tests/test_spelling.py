@@ -7,9 +7,9 @@ import pytest
 
 from indexer.models import Document, Paragraph
 from indexer.spelling import (
-    SpellVocabulary, lexicon_frequencies, notice, sound_similarity, suggest,
+    SpellVocabulary, candidate_words, notice, sound_similarity, suggest,
 )
-from indexer.store import IndexStore
+from indexer.engine import IndexStore
 
 TEXTS = [
     "持续优化营商环境，激发市场主体活力。",
@@ -35,9 +35,9 @@ def index(tmp_path_factory: pytest.TempPathFactory):
     store = IndexStore.create_or_open(tmp_path_factory.mktemp("spelling") / "index")
     store.write([Document("d", "policy", "测试文件", sha1="d",
                           paragraphs=[Paragraph(f"p{i}", t) for i, t in enumerate(TEXTS, 1)])])
-    reader = store.searcher().reader()
-    vocabulary = SpellVocabulary(lexicon_frequencies(reader))
-    yield vocabulary, (lambda w: reader.doc_frequency("text", w))
+    snap = store.snapshot()
+    vocabulary = SpellVocabulary(candidate_words(snap.vocabulary()))
+    yield vocabulary, snap.word_frequency
     store.close()
 
 

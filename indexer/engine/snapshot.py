@@ -5,7 +5,7 @@ and hits all come from the same commit even while other commits land.
 """
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence, Set as AbstractSet
+from collections.abc import Iterator, Mapping, Sequence, Set as AbstractSet
 from typing import Any
 
 from whoosh import query as wq
@@ -51,6 +51,12 @@ class Snapshot:
     def word_frequency(self, word: str) -> int:
         """Paragraphs whose text holds ``word`` as a token."""
         return self.searcher.doc_frequency("text", word)
+
+    def vocabulary(self) -> Iterator[tuple[str, int]]:
+        """``(word, paragraphs)`` for every word of the paragraph text: one pass over the
+        lexicon (spelling suggestions build their table from it once per generation)."""
+        for text, info in self.searcher.reader().iter_field("text"):
+            yield (text.decode("utf-8") if isinstance(text, bytes) else text), info.doc_frequency()
 
     def year_scope(self, low: int | None, high: int | None) -> AbstractSet[int] | None:
         """Paragraphs of documents dated within the years (``None``: no range, all paragraphs).
