@@ -15,7 +15,8 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from .errors import QueryError
-from .models import Document, Meeting
+from .labels import meeting_label
+from .models import Document
 from .normalize import fold
 
 SORT_KEYS = ("date", "meeting", "action", "lead_department")
@@ -26,14 +27,9 @@ CSV_COLUMNS = (
 MAX_QUERY_CHARS = 200
 
 
-def meeting_label(meeting: Meeting | None, fallback: str) -> str:
-    """第120次常务会议 style label with the body's short name (苏州市人民政府 -> 苏州市政府)."""
-    if meeting is None:
-        return fallback
-    body = (meeting.body or "").replace("人民政府", "政府")
-    number = f"第{meeting.number}次" if meeting.number else ""
-    label = f"{body}{number}{meeting.name or '会议'}"
-    return label if body or number else fallback
+def meeting_of(doc: Document) -> str:
+    """The row's meeting: the shared ``labels.meeting_label``, else the document's title."""
+    return meeting_label(doc) or doc.title
 
 
 @dataclass
@@ -77,7 +73,7 @@ def decision_rows(doc: Document) -> list[DecisionRow]:
     if doc.kind != "minutes":
         return []
     texts = {p.para_id: p.text for p in doc.paragraphs}
-    meeting = meeting_label(doc.meeting, doc.title)
+    meeting = meeting_of(doc)
     date = (doc.meeting.date if doc.meeting else None) or doc.date
     rows = []
     for item in doc.items:
@@ -108,7 +104,7 @@ def item_rows(doc: Document) -> list[ItemRow]:
     """One row per agenda item of a minutes document."""
     if doc.kind != "minutes":
         return []
-    meeting = meeting_label(doc.meeting, doc.title)
+    meeting = meeting_of(doc)
     date = (doc.meeting.date if doc.meeting else None) or doc.date
     return [
         ItemRow(

@@ -15,7 +15,6 @@ from indexer.decisions import (
     facets,
     filter_rows,
     item_rows,
-    meeting_label,
     select,
     sort_rows,
     to_csv,
@@ -115,9 +114,18 @@ def test_decision_rows_flatten_minutes_only() -> None:
     assert first.text.startswith("（一）原则同意《关于推进制造业")
 
 
-def test_meeting_label() -> None:
-    assert meeting_label(Meeting(body="国务院", name="常务会议", date="2020-12-09"), "x") == "国务院常务会议"
-    assert meeting_label(None, "标题") == "标题"
+def test_state_council_meetings_get_their_own_labels_in_the_table() -> None:
+    """News summaries carry no meeting number: the date tells the meetings apart (it used to be
+    one label, 国务院常务会议, for every State Council meeting)."""
+    def summary(date: str) -> Document:
+        return Document(
+            doc_id=f"gwyhy-{date}", kind="minutes", title=f"李克强主持召开国务院常务会议（{date}）", date=date,
+            meeting=Meeting(body="国务院", name="常务会议", date=date),
+            items=[Item("一", "会议通过", decisions=[Decision("一", "通过", ["某条例（草案）"], para_ids=["p1"])])],
+            paragraphs=[Paragraph("p1", "会议通过《某条例（草案）》。")],
+        )
+    rows = decision_rows(summary("2020-12-09")) + decision_rows(summary("2019-10-08"))
+    assert [r.meeting for r in rows] == ["国务院常务会议（2020-12-09）", "国务院常务会议（2019-10-08）"]
 
 
 def test_filter_by_text_department_year_action() -> None:
