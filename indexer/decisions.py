@@ -7,13 +7,12 @@ them; so can a notebook). Agenda-item rows feed the per-department, per-year cou
 """
 from __future__ import annotations
 
-import csv
-import io
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from . import csvexport
 from .errors import QueryError
 from .labels import meeting_label
 from .models import Document
@@ -196,19 +195,16 @@ def select(rows: Iterable[DecisionRow], query: DecisionQuery) -> dict[str, Any]:
     }
 
 
-def to_csv(rows: Iterable[DecisionRow], base_url: str = "") -> str:
-    """CSV text (with a BOM so Excel reads it as UTF-8); subjects joined by ；."""
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
-    for r in rows:
-        writer.writerow([
-            r.meeting, r.date or "", r.item, r.label, r.action or "", "；".join(r.subjects),
-            r.lead_department or "", r.follow_up or "", r.doc_id, r.para_id or "",
-            base_url + r.url, r.text,
-        ])
-    return out.getvalue()
+def to_csv(rows: Iterable[DecisionRow], link: Callable[[DecisionRow], str] = lambda row: "") -> str:
+    """The decisions export (``csvexport``: BOM, formula escaping); subjects joined by ；.
+
+    ``link(row)`` gives the ``url`` column: permalinks are the web app's to build.
+    """
+    return csvexport.to_csv(CSV_COLUMNS, (
+        [r.meeting, r.date, r.item, r.label, r.action, "；".join(r.subjects), r.lead_department,
+         r.follow_up, r.doc_id, r.para_id, link(r), r.text]
+        for r in rows
+    ))
 
 
 def department_activity(

@@ -166,7 +166,7 @@ def test_select_counts_facets_before_facet_filters() -> None:
 
 
 def test_csv_has_bom_header_and_one_line_per_row() -> None:
-    text = to_csv(_rows()[:1], base_url="http://localhost:8000")
+    text = to_csv(_rows()[:1], link=lambda r: f"http://localhost:8000/doc/{r.doc_id}#{r.para_id}")
     assert text.startswith("\ufeffmeeting,date,item,label,action,subjects,lead_department,follow_up,")
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
     assert rows[1][:8] == [

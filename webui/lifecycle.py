@@ -38,7 +38,7 @@ from indexer.models import Document
 from indexer.query import SearchParams
 from indexer.query import search as run_search
 
-from .links import page_links
+from .links import page_links, permalink
 from .resources import resources
 
 log = logging.getLogger(__name__)
@@ -301,7 +301,7 @@ def decisions_csv() -> Response:
     query, _ = _query_from_args()
     rows = select(corpus().decisions, query)["rows"][:CSV_MAX_ROWS]
     return Response(
-        to_csv(rows, base_url=request.host_url.rstrip("/")),
+        to_csv(rows, link=lambda r: permalink(r.doc_id, r.para_id, external=True)),
         mimetype="text/csv",
         headers={"Content-Disposition": "attachment; filename=decisions.csv"},
     )
