@@ -5,7 +5,7 @@ from indexer.citation import citation_label, document_label
 from indexer.decisions import decision_rows, item_rows
 from indexer.labels import meeting_label, minutes_label
 from indexer.models import Decision, Document, Item, Meeting, Paragraph
-from tests.fixture_docs import seed_minutes, state_council_minutes
+from fixture_docs import seed_minutes, state_council_minutes
 
 
 def test_numbered_minutes_by_body_and_number() -> None:

@@ -7,11 +7,12 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, render_template, request
+from markupsafe import Markup
 
 from indexer.citation import gbt7714
+from indexer.highlight import HighlightTerms, highlight
 from indexer.models import Document
 
-from .highlight import Segment, mark_segments, query_terms, term_pattern
 from .links import permalink
 from .params import KIND_LABELS
 from .references import reference_map
@@ -48,7 +49,7 @@ class ParagraphView:
     label: str | None
     page: int | None
     role: str
-    segments: list[Segment]
+    html: Markup  # escaped text, query matches in <mark>
     citation: str
 
 
@@ -81,14 +82,14 @@ def metadata_rows(doc: Document) -> list[tuple[str, str]]:
 def show(doc_id: str) -> str:
     doc = lookup_document(doc_id)
     q = request.args.get("q", "").strip()
-    pattern = term_pattern(query_terms(q))
+    terms = HighlightTerms.from_query(q)
     paragraphs = [
         ParagraphView(
             para_id=p.para_id,
             label=p.label,
             page=p.page,
             role=p.role,
-            segments=mark_segments(p.text, pattern),
+            html=highlight(p.text, terms),
             citation=f"{gbt7714(doc, p)} {permalink(doc.doc_id, p.para_id, external=True)}",
         )
         for p in doc.paragraphs
