@@ -14,6 +14,7 @@ from typing import Any
 
 from . import csvexport
 from .errors import QueryError
+from .facets import DECISION_FACETS
 from .labels import meeting_label
 from .models import Document
 from .normalize import fold
@@ -44,8 +45,7 @@ class DecisionRow:
     subjects: list[str]
     lead_department: str | None
     follow_up: str | None
-    para_id: str | None
-    url: str  # permalink of the decision's first paragraph
+    para_id: str | None  # the decision's first paragraph (the web app links to it)
     text: str  # the decision's paragraphs, for full-text filtering and display
 
     def to_dict(self) -> dict[str, Any]:
@@ -64,7 +64,7 @@ class ItemRow:
     heading: str
     topics: list[str]
     departments: list[str]
-    url: str
+    para_id: str | None  # the item's first paragraph
 
 
 def decision_rows(doc: Document) -> list[DecisionRow]:
@@ -92,7 +92,6 @@ def decision_rows(doc: Document) -> list[DecisionRow]:
                     lead_department=dec.lead_department,
                     follow_up=dec.follow_up,
                     para_id=first,
-                    url=f"/doc/{doc.doc_id}" + (f"#{first}" if first else ""),
                     text="\n".join(texts.get(pid, "") for pid in dec.para_ids),
                 )
             )
@@ -115,7 +114,7 @@ def item_rows(doc: Document) -> list[ItemRow]:
             heading=item.heading,
             topics=list(item.topics),
             departments=list(item.departments),
-            url=f"/doc/{doc.doc_id}" + (f"#{item.para_ids[0]}" if item.para_ids else ""),
+            para_id=item.para_ids[0] if item.para_ids else None,
         )
         for item in doc.items
     ]
@@ -167,16 +166,14 @@ def sort_rows(rows: Iterable[DecisionRow], key: str = "date", descending: bool =
 
 
 def facets(rows: Iterable[DecisionRow]) -> dict[str, list[dict[str, Any]]]:
-    """Counts per lead department, year and action, most frequent first (years newest first)."""
+    """Counts per declared facet (``facets.DECISION_FACETS``: action, lead department, year),
+    each in its declared order (most frequent first; years newest first)."""
     rows = list(rows)
-    dept = Counter(r.lead_department for r in rows if r.lead_department)
-    year = Counter(r.year for r in rows if r.year)
-    action = Counter(r.action for r in rows if r.action)
-    return {
-        "department": [{"value": v, "count": n} for v, n in sorted(dept.items(), key=lambda x: (-x[1], x[0]))],
-        "year": [{"value": v, "count": n} for v, n in sorted(year.items(), reverse=True)],
-        "action": [{"value": v, "count": n} for v, n in sorted(action.items(), key=lambda x: (-x[1], x[0]))],
-    }
+    result = {}
+    for spec in DECISION_FACETS:
+        counts = Counter(value for r in rows if (value := getattr(r, spec.field)))
+        result[spec.name] = [{"value": v, "count": n} for v, n in spec.sort(counts.items())]
+    return result
 
 
 def select(rows: Iterable[DecisionRow], query: DecisionQuery) -> dict[str, Any]:

@@ -17,7 +17,8 @@ from indexer.structure import parse as parse_document
 from fixture_docs import fixture_docs
 from paths import CORPUS
 from webui import create_app
-from webui.lifecycle import corpus as lifecycle_corpus
+from indexer.tables import CACHE_KEY as TABLES_KEY
+from webui.tables import corpus_tables
 
 WORDS = ["安全生产", "应当", "人民政府", "的", "国务院", "再生资源", "第一条"]
 PHRASES = [["人民政府", "应当"], ["安全生产", "工作"], ["本", "条例"], ["县级", "以上", "地方", "人民政府"]]
@@ -90,11 +91,11 @@ def test_covers_are_dropped_only_for_compounds_frequent_as_one_token():
 def test_lifecycle_tables_are_built_after_the_first_answer(fixture_index: Path):
     app = create_app({"INDEX_DIR": str(fixture_index), "TESTING": True})
     store = app.extensions["policysearch"].store
-    assert "lifecycle" not in store.generation_cache(store.searcher())
+    assert TABLES_KEY not in store.generation_cache(store.searcher())
     assert app.test_client().get("/api/search?q=就业").status_code == 200
     deadline = time.monotonic() + 10
-    while "lifecycle" not in store.generation_cache(store.searcher()) and time.monotonic() < deadline:
+    while TABLES_KEY not in store.generation_cache(store.searcher()) and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert "lifecycle" in store.generation_cache(store.searcher())  # no page asked for it
+    assert TABLES_KEY in store.generation_cache(store.searcher())  # no page asked for it
     with app.app_context():
-        assert [row.doc_id for row in lifecycle_corpus().decisions][:1] == ["suzhou-gov-exec-120"]
+        assert [row.doc_id for row in corpus_tables().decisions][:1] == ["suzhou-gov-exec-120"]

@@ -157,8 +157,9 @@ def test_facet_counts_over_the_whole_corpus(store):
     f = run(store)["facets"]
     assert f["department"] == [{"value": SHICHANG, "count": 4}, {"value": GONGXIAO, "count": 1},
                                {"value": GONGXIN, "count": 1}, {"value": YINGJI, "count": 1}]
-    assert f["year"] == [{"value": 2020, "count": 14}, {"value": 2018, "count": 7}, {"value": 2021, "count": 5},
-                         {"value": 2019, "count": 3}]
+    # years by year (newest first), the other facets by count
+    assert f["year"] == [{"value": 2021, "count": 5}, {"value": 2020, "count": 14}, {"value": 2019, "count": 3},
+                         {"value": 2018, "count": 7}]
     assert f["topic"] == [{"value": "市场监管、安全生产监管", "count": 14}, {"value": "劳动、人事、监察", "count": 7},
                           {"value": "城乡建设、环境保护", "count": 5}, {"value": "工业、交通", "count": 5}]
     assert f["kind"] == [{"value": "minutes", "count": 17}, {"value": "policy", "count": 9},

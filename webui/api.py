@@ -17,8 +17,8 @@ from indexer.query import MAX_PER_PAGE, SearchParams, search as run_search, vali
 
 from .atom import atom_feed
 from .document import lookup_document
-from .lifecycle import document_lifecycle
-from .links import permalink
+from .doclinks import document_lifecycle, resolved_references
+from .links import hit_with_url, permalink
 from .params import QueryState, parse_search_args
 from .resources import resources
 
@@ -42,13 +42,27 @@ def _params() -> SearchParams:
 
 @bp.get("/api/search")
 def search_json() -> Response:
-    return jsonify(run_search(resources().store, _params()))
+    result = run_search(resources().store, _params())
+    return jsonify({**result, "hits": [hit_with_url(h) for h in result["hits"]]})
 
 
 @bp.get("/api/doc/<doc_id>")
 def document_json(doc_id: str) -> Response:
+    """The document, its links, and its references each with the ``doc_id`` they resolve to
+    (or null): the same resolution as the document page."""
     doc = lookup_document(doc_id)
-    return jsonify({**doc.to_dict(), **document_lifecycle(doc.doc_id), "url": permalink(doc.doc_id, external=True)})
+    return jsonify({
+        **doc.to_dict(),
+        "references": resolved_references(doc),
+        **document_lifecycle(doc.doc_id),
+        "url": permalink(doc.doc_id, external=True),
+    })
+
+
+@bp.get("/api/doc/<doc_id>/links")
+def document_links_json(doc_id: str) -> Response:
+    doc = lookup_document(doc_id)
+    return jsonify(doc_id=doc.doc_id, **document_lifecycle(doc.doc_id))
 
 
 def iter_hits(params: SearchParams, limit: int) -> Iterator[dict[str, Any]]:

@@ -13,9 +13,9 @@ from indexer.citation import gbt7714
 from indexer.highlight import HighlightTerms, highlight
 from indexer.models import Document
 
+from .doclinks import EVENT_LABELS, RELATION_LABELS, document_lifecycle, link_facts, resolved_references
 from .links import permalink
 from .params import KIND_LABELS
-from .references import reference_map
 from .resources import resources
 
 bp = Blueprint("document", __name__)
@@ -94,8 +94,6 @@ def show(doc_id: str) -> str:
         )
         for p in doc.paragraphs
     ]
-    refs = reference_map()
-    references = [(ref, refs.resolve(ref, doc)) for ref in doc.references]
     attendees: dict[str, list[str]] = {}
     for a in doc.attendees:
         who = " ".join(part for part in (a.department, a.name) if part)
@@ -108,6 +106,10 @@ def show(doc_id: str) -> str:
         rows=metadata_rows(doc),
         source_url=safe_source_url(doc.source_url),
         paragraphs=paragraphs,
-        references=[(ref, target) for ref, target in references if target != doc.doc_id],
+        references=resolved_references(doc),
+        lifecycle=document_lifecycle(doc.doc_id),
+        relation_labels=RELATION_LABELS,
+        event_labels=EVENT_LABELS,
+        link_facts=link_facts,
         attendees=attendees,
     )
