@@ -127,7 +127,8 @@ class ReferenceResolver:
     def _by_title(self, title: str, citing: DocSummary) -> str | None:
         keys = {title_key(title, citing.places), title_key(title)}
         ids = set().union(*(self._by_key.get(k, set()) for k in keys if len(k) >= MIN_KEY_LENGTH))
-        ids.discard(citing.doc_id)
+        own_title = title_key(citing.title)  # a revised version cites itself, not its predecessor
+        ids = {i for i in ids if i != citing.doc_id and title_key(self.docs[i].title) != own_title}
         if not ids:
             return None
         named = fold("".join(title.split()))
