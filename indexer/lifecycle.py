@@ -17,7 +17,6 @@ from typing import Any
 from .models import Document
 from .resolver import ReferenceResolver
 from .summary import (  # noqa: F401  (re-exported: the names callers know from this module)
-    _NOT_WORD,
     MIN_KEY_LENGTH,
     REVIEW_ACTIONS,
     STATE_COUNCIL,

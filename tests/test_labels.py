@@ -49,3 +49,12 @@ def test_citation_label_of_numbered_minutes_paragraph() -> None:
     doc = seed_minutes()
     para = Paragraph("p6", "（一）原则同意……", 4, "二（一）", "二")
     assert citation_label(doc, para) == "苏州市政府第120次常务会议纪要 二（一） 第4页"
+
+
+def test_drop_in_for_the_index_schemas_meeting_label() -> None:
+    """The facet's label (``schema.meeting_label``) and this one give the same names."""
+    from indexer import schema
+    from fixture_docs import fixture_docs
+
+    for doc in fixture_docs():
+        assert meeting_label(doc) == schema.meeting_label(doc), doc.doc_id

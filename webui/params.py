@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 from werkzeug.datastructures import MultiDict
 
 from indexer.errors import QueryError
-from indexer.facets import KIND_LABELS, SEARCH_FACETS, FacetSpec
+from indexer.facets import KIND_LABELS, SEARCH_FACETS, FacetSpec  # noqa: F401  (KIND_LABELS: pages import it from here)
 from indexer.query import SearchParams
 
 # Repeatable (multi-select) filters, then single-valued keys; anything else in a URL is ignored.
@@ -26,7 +26,6 @@ KNOWN_KEYS = frozenset(MULTI_FILTERS + SINGLE_KEYS)
 SORT_LABELS = {"relevance": "相关度", "newest": "最新", "oldest": "最早"}
 FILTER_LABELS = {**{spec.url_key: spec.label for spec in SEARCH_FACETS}, "action": "决定类型"}
 BY_URL_KEY: dict[str, FacetSpec] = {spec.url_key: spec for spec in SEARCH_FACETS}
-__all__ = ["KIND_LABELS", "QueryState", "parse_search_args", "filter_chips", "has_filters"]
 
 PER_PAGE_DEFAULT = 10
 MAX_VALUES_PER_FILTER = 20
