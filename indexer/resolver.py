@@ -78,10 +78,11 @@ class ReferenceResolver:
         # A department's document (北京市市场监督管理局) names its place only in front of the
         # issuer or title; places seen as jurisdictions elsewhere in the corpus are recognised there.
         self._places = {s.doc_id: s.places or _leading_places(s, known) for s in self.docs.values()}
+        self._full_key = {s.doc_id: title_key(s.title) for s in self.docs.values()}
         self._by_key: dict[str, set[str]] = defaultdict(set)
         self._by_number: dict[str, list[DocSummary]] = defaultdict(list)
         for s in self.docs.values():
-            for key in (*s.title_keys, title_key(s.title)):
+            for key in (*s.title_keys, self._full_key[s.doc_id]):
                 if len(key) >= MIN_KEY_LENGTH:
                     self._by_key[key].add(s.doc_id)
             if s.doc_number:
@@ -127,8 +128,9 @@ class ReferenceResolver:
     def _by_title(self, title: str, citing: DocSummary) -> str | None:
         keys = {title_key(title, citing.places), title_key(title)}
         ids = set().union(*(self._by_key.get(k, set()) for k in keys if len(k) >= MIN_KEY_LENGTH))
-        own_title = title_key(citing.title)  # a revised version cites itself, not its predecessor
-        ids = {i for i in ids if i != citing.doc_id and title_key(self.docs[i].title) != own_title}
+        own_title = self._full_key.get(citing.doc_id) or title_key(citing.title)
+        # a revised version cites itself, not its predecessor
+        ids = {i for i in ids if i != citing.doc_id and self._full_key[i] != own_title}
         if not ids:
             return None
         named = fold("".join(title.split()))
