@@ -9,17 +9,13 @@ from __future__ import annotations
 
 import hashlib
 
+from indexer.labels import minutes_label
 from indexer.models import Document, Extracted, Meeting, Paragraph
 
 # Known meeting bodies get a readable id prefix; any other body gets a short hash of its name.
 _BODY_SLUGS = {"苏州市人民政府": "suzhou-gov"}
 _DOC_TYPE = {"minutes": "Z", "policy": "Z", "other": "Z"}
 _REPORT_WORDS = ("报告", "年报")
-
-
-def short_body(body: str) -> str:
-    """苏州市人民政府 -> 苏州市政府: the form minutes use for their own body."""
-    return body.replace("人民政府", "政府")
 
 
 def document_id(extracted: Extracted, meeting: Meeting | None = None) -> str:
@@ -38,10 +34,7 @@ def document_id(extracted: Extracted, meeting: Meeting | None = None) -> str:
 
 def document_label(doc: Document) -> str:
     """Name of the document in a citation: minutes by body and number, others by title."""
-    m = doc.meeting
-    if m and m.body and m.number is not None:
-        return f"{short_body(m.body)}第{m.number}次{m.name or '常务会议'}纪要"
-    return doc.title
+    return minutes_label(doc) or doc.title
 
 
 def citation_label(doc: Document, para: Paragraph) -> str:

@@ -177,7 +177,7 @@ def search(obj, query: str, departments, years, year_from, year_to, topics, kind
     if result.get("notice"):
         click.echo(result["notice"])
     for i, hit in enumerate(result["hits"], start=(page - 1) * per_page + 1):
-        click.echo(f"{i:3}. {hit['citation'] or hit['title']}  {hit['date'] or ''}  {hit['url']}")
+        click.echo(f"{i:3}. {hit['citation'] or hit['title']}  {hit['date'] or ''}  {hit['doc_id']}#{hit['para_id']}")
         click.echo(f"     {hit['text'][:100]}")
 
 

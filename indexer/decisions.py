@@ -7,15 +7,16 @@ them; so can a notebook). Agenda-item rows feed the per-department, per-year cou
 """
 from __future__ import annotations
 
-import csv
-import io
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from . import csvexport
 from .errors import QueryError
-from .models import Document, Meeting
+from .facets import DECISION_FACETS
+from .labels import meeting_label
+from .models import Document
 from .normalize import fold
 
 SORT_KEYS = ("date", "meeting", "action", "lead_department")
@@ -26,14 +27,9 @@ CSV_COLUMNS = (
 MAX_QUERY_CHARS = 200
 
 
-def meeting_label(meeting: Meeting | None, fallback: str) -> str:
-    """第120次常务会议 style label with the body's short name (苏州市人民政府 -> 苏州市政府)."""
-    if meeting is None:
-        return fallback
-    body = (meeting.body or "").replace("人民政府", "政府")
-    number = f"第{meeting.number}次" if meeting.number else ""
-    label = f"{body}{number}{meeting.name or '会议'}"
-    return label if body or number else fallback
+def meeting_of(doc: Document) -> str:
+    """The row's meeting: the shared ``labels.meeting_label``, else the document's title."""
+    return meeting_label(doc) or doc.title
 
 
 @dataclass
@@ -49,8 +45,7 @@ class DecisionRow:
     subjects: list[str]
     lead_department: str | None
     follow_up: str | None
-    para_id: str | None
-    url: str  # permalink of the decision's first paragraph
+    para_id: str | None  # the decision's first paragraph (the web app links to it)
     text: str  # the decision's paragraphs, for full-text filtering and display
 
     def to_dict(self) -> dict[str, Any]:
@@ -69,7 +64,7 @@ class ItemRow:
     heading: str
     topics: list[str]
     departments: list[str]
-    url: str
+    para_id: str | None  # the item's first paragraph
 
 
 def decision_rows(doc: Document) -> list[DecisionRow]:
@@ -77,7 +72,7 @@ def decision_rows(doc: Document) -> list[DecisionRow]:
     if doc.kind != "minutes":
         return []
     texts = {p.para_id: p.text for p in doc.paragraphs}
-    meeting = meeting_label(doc.meeting, doc.title)
+    meeting = meeting_of(doc)
     date = (doc.meeting.date if doc.meeting else None) or doc.date
     rows = []
     for item in doc.items:
@@ -97,7 +92,6 @@ def decision_rows(doc: Document) -> list[DecisionRow]:
                     lead_department=dec.lead_department,
                     follow_up=dec.follow_up,
                     para_id=first,
-                    url=f"/doc/{doc.doc_id}" + (f"#{first}" if first else ""),
                     text="\n".join(texts.get(pid, "") for pid in dec.para_ids),
                 )
             )
@@ -108,7 +102,7 @@ def item_rows(doc: Document) -> list[ItemRow]:
     """One row per agenda item of a minutes document."""
     if doc.kind != "minutes":
         return []
-    meeting = meeting_label(doc.meeting, doc.title)
+    meeting = meeting_of(doc)
     date = (doc.meeting.date if doc.meeting else None) or doc.date
     return [
         ItemRow(
@@ -120,7 +114,7 @@ def item_rows(doc: Document) -> list[ItemRow]:
             heading=item.heading,
             topics=list(item.topics),
             departments=list(item.departments),
-            url=f"/doc/{doc.doc_id}" + (f"#{item.para_ids[0]}" if item.para_ids else ""),
+            para_id=item.para_ids[0] if item.para_ids else None,
         )
         for item in doc.items
     ]
@@ -172,16 +166,14 @@ def sort_rows(rows: Iterable[DecisionRow], key: str = "date", descending: bool =
 
 
 def facets(rows: Iterable[DecisionRow]) -> dict[str, list[dict[str, Any]]]:
-    """Counts per lead department, year and action, most frequent first (years newest first)."""
+    """Counts per declared facet (``facets.DECISION_FACETS``: action, lead department, year),
+    each in its declared order (most frequent first; years newest first)."""
     rows = list(rows)
-    dept = Counter(r.lead_department for r in rows if r.lead_department)
-    year = Counter(r.year for r in rows if r.year)
-    action = Counter(r.action for r in rows if r.action)
-    return {
-        "department": [{"value": v, "count": n} for v, n in sorted(dept.items(), key=lambda x: (-x[1], x[0]))],
-        "year": [{"value": v, "count": n} for v, n in sorted(year.items(), reverse=True)],
-        "action": [{"value": v, "count": n} for v, n in sorted(action.items(), key=lambda x: (-x[1], x[0]))],
-    }
+    result = {}
+    for spec in DECISION_FACETS:
+        counts = Counter(value for r in rows if (value := getattr(r, spec.field)))
+        result[spec.name] = [{"value": v, "count": n} for v, n in spec.sort(counts.items())]
+    return result
 
 
 def select(rows: Iterable[DecisionRow], query: DecisionQuery) -> dict[str, Any]:
@@ -200,19 +192,16 @@ def select(rows: Iterable[DecisionRow], query: DecisionQuery) -> dict[str, Any]:
     }
 
 
-def to_csv(rows: Iterable[DecisionRow], base_url: str = "") -> str:
-    """CSV text (with a BOM so Excel reads it as UTF-8); subjects joined by ；."""
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
-    for r in rows:
-        writer.writerow([
-            r.meeting, r.date or "", r.item, r.label, r.action or "", "；".join(r.subjects),
-            r.lead_department or "", r.follow_up or "", r.doc_id, r.para_id or "",
-            base_url + r.url, r.text,
-        ])
-    return out.getvalue()
+def to_csv(rows: Iterable[DecisionRow], link: Callable[[DecisionRow], str] = lambda row: "") -> str:
+    """The decisions export (``csvexport``: BOM, formula escaping); subjects joined by ；.
+
+    ``link(row)`` gives the ``url`` column: permalinks are the web app's to build.
+    """
+    return csvexport.to_csv(CSV_COLUMNS, (
+        [r.meeting, r.date, r.item, r.label, r.action, "；".join(r.subjects), r.lead_department,
+         r.follow_up, r.doc_id, r.para_id, link(r), r.text]
+        for r in rows
+    ))
 
 
 def department_activity(

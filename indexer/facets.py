@@ -18,16 +18,57 @@ import threading
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence, Set as AbstractSet
 from itertools import chain
-from typing import Any
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
-# facet name -> (index field, multi-valued)
-FACETS: dict[str, tuple[str, bool]] = {
-    "department": ("departments", True),
-    "year": ("year", False),
-    "topic": ("topics", True),
-    "kind": ("kind", False),
-    "meeting": ("meeting", False),
-}
+BY_COUNT = "count"  # most frequent first, then by value
+BY_VALUE_DESC = "value_desc"  # newest year first, whatever the counts
+
+KIND_LABELS = {"minutes": "会议纪要", "policy": "政策文件", "other": "法规及其他"}
+
+
+class FacetSpec(NamedTuple):
+    """One facet, declared once and read by every surface (engine counts, search sidebar, filter
+    chips, URL parameters, API, decisions table): adding a facet is one entry here plus its data.
+    """
+
+    name: str  # in results: ``facets[name]``
+    label: str  # heading shown to the reader
+    field: str  # index field (search) or row attribute (decisions)
+    url_key: str  # URL parameter
+    multi: bool = False  # a paragraph can have several values
+    order: str = BY_COUNT
+    param: str = ""  # ``SearchParams`` attribute holding the selection (search facets)
+    value_labels: Mapping[str, str] = MappingProxyType({})  # display label of a stored value
+
+    def sort(self, counts: Iterable[tuple[Any, int]]) -> list[tuple[Any, int]]:
+        """(value, count) pairs in this facet's display order."""
+        if self.order == BY_VALUE_DESC:
+            return sorted(counts, key=lambda vn: vn[0], reverse=True)
+        return sorted(counts, key=lambda vn: (-vn[1], str(vn[0])))
+
+    def value_label(self, value: Any) -> str:
+        return self.value_labels.get(str(value), str(value))
+
+
+# the search page's facets, in sidebar order
+SEARCH_FACETS: tuple[FacetSpec, ...] = (
+    FacetSpec("kind", "类型", "kind", "kind", param="kinds", value_labels=MappingProxyType(KIND_LABELS)),
+    FacetSpec("department", "部门", "departments", "dept", multi=True, param="departments"),
+    FacetSpec("year", "年份", "year", "year", order=BY_VALUE_DESC, param="years"),
+    FacetSpec("topic", "主题", "topics", "topic", multi=True, param="topics"),
+    FacetSpec("meeting", "会议", "meeting", "meeting", param="meetings"),
+)
+# the decisions table's facets (fields are ``DecisionRow`` attributes), in sidebar order
+DECISION_FACETS: tuple[FacetSpec, ...] = (
+    FacetSpec("action", "决定类型", "action", "action"),
+    FacetSpec("department", "牵头部门", "lead_department", "dept"),
+    FacetSpec("year", "年份", "year", "year", order=BY_VALUE_DESC),
+)
+SEARCH_FACET = {spec.name: spec for spec in SEARCH_FACETS}
+
+# facet name -> (index field, multi-valued): the engine's view of the declaration
+FACETS: dict[str, tuple[str, bool]] = {spec.name: (spec.field, spec.multi) for spec in SEARCH_FACETS}
 FACET_LIMIT = 100  # values returned per facet (selected values are always included)
 SELECTION_CACHE = 32  # docnum sets of selected values kept per generation
 
@@ -101,7 +142,8 @@ def apply_selections(base: AbstractSet[int] | None, selections: Mapping[str, Abs
 
 def count(index: FacetIndex, base: AbstractSet[int] | None, selections: Mapping[str, AbstractSet[int]],
           selected: Mapping[str, list[Any]]) -> dict[str, list[dict[str, Any]]]:
-    """``{facet: [{value, count}, …]}`` sorted by count desc then value, selected values kept.
+    """``{facet: [{value, count}, …]}`` in each facet's declared order (the values with the most
+    paragraphs kept), selected values kept.
 
     ``base`` is the match set before selections (``None``: every paragraph)."""
     result: dict[str, list[dict[str, Any]]] = {}
@@ -109,7 +151,7 @@ def count(index: FacetIndex, base: AbstractSet[int] | None, selections: Mapping[
         docs = apply_selections(base, selections, skip=facet)
         counts = index.count(facet, docs)
         rows = sorted(((v, n) for v, n in counts.items() if n), key=lambda vn: (-vn[1], str(vn[0])))
-        rows = rows[:FACET_LIMIT]
+        rows = SEARCH_FACET[facet].sort(rows[:FACET_LIMIT])
         shown = {v for v, _ in rows}
         rows += [(v, counts.get(v, 0)) for v in selected.get(facet, []) if v not in shown]
         result[facet] = [{"value": v, "count": n} for v, n in rows]

@@ -9,15 +9,23 @@ by the web app from whatever the store yields.
 """
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
-from datetime import date as Date
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from .models import Document
-from .normalize import fold
+from .resolver import ReferenceResolver
+from .summary import (  # noqa: F401  (re-exported: the names callers know from this module)
+    MIN_KEY_LENGTH,
+    REVIEW_ACTIONS,
+    STATE_COUNCIL,
+    DocSummary,
+    days_between,
+    places_of,
+    summarize,
+    title_key,
+)
 
 # Relations as seen from the document that carries them.
 ADOPTED_AT = "adopted_at"  # regulation -> the State Council meeting that adopted it
@@ -30,124 +38,9 @@ BASIS_TITLE = "title"  # the other side names the document (tolerant title key)
 BASIS_DRAFT = "draft"  # meeting summary adopted an unnamed / renamed 条例（草案）
 BASIS_DATE = "date"  # only the meeting date agrees
 
-STATE_COUNCIL = "国务院"
-# Decision verbs that put a draft before the meeting; 指出/强调 … only mention documents in force.
-REVIEW_ACTIONS = frozenset({"原则同意", "同意", "通过", "原则通过", "审议", "审议通过", "讨论通过"})
-MIN_KEY_LENGTH = 4
 # Drafts are issued within months; a longer gap means the index holds a later version of the
 # document (revised since), whose date says nothing about when the reviewed draft was issued.
 MAX_ISSUE_DAYS = 730  # shorter keys (条例, 办法) would link unrelated documents
-
-_STATUS = re.compile(
-    r"[（(](?:草案|试行|暂行|征求意见稿|送审稿|修订草案|修订稿|代拟稿|讨论稿|草案稿|审议稿)[）)]"
-)
-# 苏州市人民政府办公室关于印发《X》的通知 -> X
-_PROMULGATION = re.compile(r"^.*?关于(?:印发|转发|发布|公布|颁布)(.+?)的?(?:通知|决定|公告|令)$")
-# 苏州市人民政府关于X -> 关于X (issuer before 关于)
-_ISSUER = re.compile(r"^[\u4e00-\u9fff]{2,20}?(?:人民政府|政府|办公厅|办公室|委员会|国务院)(?=关于)")
-_NOT_WORD = re.compile(r"[^0-9a-z\u3400-\u4dbf\u4e00-\u9fff]+")
-_ALWAYS_STRIPPED = ("中华人民共和国",)
-_PLACE = re.compile(r"^([\u4e00-\u9fff]{2,8}?(?:省|市|自治区|自治州|县|区))(?:人民政府|人民代表大会)")
-
-
-def places_of(*bodies: str | None) -> tuple[str, ...]:
-    """Place names to ignore in titles, from issuing bodies (苏州市人民政府 -> 苏州市, 苏州).
-
-    A draft reviewed by Suzhou's executive meeting is often titled 关于推进苏州市… while the issued
-    document says 苏州市人民政府关于推进…; the place is context, not part of the policy's name.
-    """
-    found: list[str] = []
-    for body in bodies:
-        m = _PLACE.match(body or "")
-        if m:
-            place = m.group(1)
-            found += [place, place[:-1]] if len(place) > 2 and place[-1] in "省市县区" else [place]
-    return tuple(dict.fromkeys(sorted(found, key=len, reverse=True)))
-
-
-def title_key(title: str, places: Iterable[str] = ()) -> str:
-    """Matching key of a title: tolerant of 《》, status markers, places, 关于/印发 wrappers.
-
-    Two titles of the same policy at different stages (reviewed draft, issued document, a later
-    citation) give the same key; the display title is never replaced by it.
-    """
-    s = fold("".join(title.split()))
-    s = s.replace("《", "").replace("》", "").replace("〈", "").replace("〉", "")
-    m = _PROMULGATION.match(s)
-    if m:
-        s = m.group(1)
-    s = _ISSUER.sub("", s)
-    s = _STATUS.sub("", s)
-    for place in (*_ALWAYS_STRIPPED, *(fold(p) for p in places)):
-        s = s.replace(place, "")
-    if s.startswith("关于"):
-        s = s[2:]
-    s = s.replace("的", "")
-    return _NOT_WORD.sub("", s)
-
-
-def days_between(start: str | None, end: str | None) -> int | None:
-    """Whole days from ``start`` to ``end`` (ISO dates); None when either is missing or bad."""
-    try:
-        return (Date.fromisoformat(end[:10]) - Date.fromisoformat(start[:10])).days  # type: ignore[index]
-    except (TypeError, ValueError):
-        return None
-
-
-@dataclass
-class DocSummary:
-    """The few fields linking needs, so a whole corpus can be held in memory cheaply."""
-
-    doc_id: str
-    kind: str
-    title: str
-    date: str | None = None
-    doc_number: str | None = None
-    issuer: str | None = None
-    meeting_body: str | None = None
-    meeting_name: str | None = None
-    title_keys: frozenset[str] = frozenset()
-    reviewed: list[tuple[str, str | None]] = field(default_factory=list)  # (subject title, para_id)
-    reference_keys: frozenset[str] = frozenset()
-    cited_numbers: frozenset[str] = frozenset()
-    adopted: list[dict[str, Any]] = field(default_factory=list)
-    text: str = ""  # State Council summaries only, folded and without punctuation: do they name a regulation?
-
-    @property
-    def is_state_council_meeting(self) -> bool:
-        return self.kind == "minutes" and self.meeting_body == STATE_COUNCIL
-
-
-def summarize(doc: Document) -> DocSummary:
-    """Reduce a Document to what linking needs (title keys, subjects, references, adoptions)."""
-    body = doc.meeting.body if doc.meeting else None
-    places = places_of(doc.issuer, body)
-    key = title_key(doc.title, places)
-    reviewed = [
-        (subject, dec.para_ids[0] if dec.para_ids else None)
-        for item in doc.items
-        for dec in item.decisions
-        if dec.action in REVIEW_ACTIONS
-        for subject in dec.subjects
-    ]
-    refs = {title_key(ref.title, places) for ref in doc.references}
-    is_sc = doc.kind == "minutes" and body == STATE_COUNCIL
-    return DocSummary(
-        doc_id=doc.doc_id,
-        kind=doc.kind,
-        title=doc.title,
-        date=doc.date,
-        doc_number=doc.doc_number,
-        issuer=doc.issuer,
-        meeting_body=body,
-        meeting_name=doc.meeting.name if doc.meeting else None,
-        title_keys=frozenset([key] if len(key) >= MIN_KEY_LENGTH else []),
-        reviewed=reviewed if doc.kind == "minutes" else [],
-        reference_keys=frozenset(k for k in refs if len(k) >= MIN_KEY_LENGTH),
-        cited_numbers=frozenset(doc.cited_numbers),
-        adopted=list(doc.metadata.get("adopted") or []),
-        text=_NOT_WORD.sub("", fold("".join(p.text for p in doc.paragraphs))) if is_sc else "",
-    )
 
 
 @dataclass(frozen=True)
@@ -264,43 +157,10 @@ def issued_links(docs: Iterable[DocSummary]) -> list[Link]:
     return links
 
 
-def cited_by(docs: Iterable[DocSummary]) -> dict[str, list[str]]:
-    """doc_id -> ids of the documents citing it by title (tolerant key) or by 发文字号.
-
-    When several versions share a title, a citation counts for the newest version not later
-    than the citing document (the one its author could have read).
-    """
-    docs = list(docs)
-    by_key: dict[str, list[DocSummary]] = defaultdict(list)
-    by_number: dict[str, list[DocSummary]] = defaultdict(list)
-    for d in docs:
-        for key in d.title_keys:
-            by_key[key].append(d)
-        if d.doc_number:
-            by_number[d.doc_number].append(d)
-    result: dict[str, set[str]] = defaultdict(set)
-    for citing in docs:
-        targets = [by_key.get(k, []) for k in citing.reference_keys]
-        targets += [by_number.get(n, []) for n in citing.cited_numbers]
-        for versions in targets:
-            target = _version_for(versions, citing)
-            if target and target.doc_id != citing.doc_id:
-                result[target.doc_id].add(citing.doc_id)
-    return {k: sorted(v) for k, v in result.items()}
-
-
-def _version_for(versions: list[DocSummary], citing: DocSummary) -> DocSummary | None:
-    """The version a citing document can have meant: none issued after it (a meeting that
-    reviewed a draft does not cite the document issued later)."""
-    if citing.date:
-        versions = [v for v in versions if not v.date or v.date <= citing.date]
-    return max(versions, key=lambda v: (v.date or "", v.doc_id), default=None)
-
-
 class LinkIndex:
     """All links of a corpus, looked up from either end; built once, then read-only."""
 
-    def __init__(self, summaries: Iterable[DocSummary]):
+    def __init__(self, summaries: Iterable[DocSummary], resolver: ReferenceResolver | None = None):
         self.docs = {s.doc_id: s for s in summaries}
         docs = list(self.docs.values())
         adopted = adoption_links(docs)
@@ -311,7 +171,8 @@ class LinkIndex:
         for link in self.links:
             self._by_doc[link.doc_id].append(link)
             self._by_doc[link.meeting_id].append(link)
-        self._cited_by = cited_by(docs)
+        self.resolver = resolver or ReferenceResolver(docs)
+        self._cited_by = self.resolver.cited_by()
 
     @classmethod
     def from_documents(cls, docs: Iterable[Document]) -> "LinkIndex":
@@ -333,15 +194,15 @@ class LinkIndex:
                 other_id=other_id,
                 other_title=other.title if other else None,
                 other_date=other.date if other else None,
-                url=f"/doc/{other_id}" + (f"#{link.para_id}" if later_side and link.para_id else ""),
+                other_para_id=link.para_id if later_side else None,  # the minutes' decision paragraph
             )
             out.append(row)
         return sorted(out, key=lambda r: (r["meeting_date"] or "", r["other_id"]))
 
     def cited_by(self, doc_id: str) -> list[dict[str, Any]]:
-        """Documents citing ``doc_id``, oldest first, with title, date and page URL."""
+        """Documents citing ``doc_id``, oldest first, with title, date and kind."""
         rows = [
-            {"doc_id": d.doc_id, "title": d.title, "date": d.date, "kind": d.kind, "url": f"/doc/{d.doc_id}"}
+            {"doc_id": d.doc_id, "title": d.title, "date": d.date, "kind": d.kind}
             for d in (self.docs[i] for i in self._cited_by.get(doc_id, []) if i in self.docs)
         ]
         return sorted(rows, key=lambda r: (r["date"] or "", r["doc_id"]))
@@ -362,12 +223,12 @@ class LinkIndex:
                     "event": "adopted" if link.relation == ADOPTED_AT else "reviewed",
                     "doc_id": link.meeting_id,
                     "title": meeting.title if meeting else link.meeting_id,
-                    "url": f"/doc/{link.meeting_id}" + (f"#{link.para_id}" if link.para_id else ""),
+                    "para_id": link.para_id,
                 }
             )
-        events.append({"date": doc.date, "event": "issued", "doc_id": doc_id, "title": doc.title, "url": f"/doc/{doc_id}"})
+        events.append({"date": doc.date, "event": "issued", "doc_id": doc_id, "title": doc.title, "para_id": None})
         events += [
-            {"date": c["date"], "event": "cited", "doc_id": c["doc_id"], "title": c["title"], "url": c["url"]}
+            {"date": c["date"], "event": "cited", "doc_id": c["doc_id"], "title": c["title"], "para_id": None}
             for c in self.cited_by(doc_id)
         ]
         order = {"adopted": 0, "reviewed": 0, "issued": 1, "cited": 2}

@@ -109,7 +109,6 @@ def _hit(fields: dict[str, Any], score: float | None, compiled: Compiled) -> dic
         "page": fields.get("page"),
         "text": text,
         "snippet": make_snippet(text, compiled.terms, compiled.departments, compiled.doc_numbers),
-        "url": f"/doc/{fields['doc_id']}#{fields['para_id']}",
         "citation": fields.get("citation", ""),
         "score": round(score, 4) if score is not None else None,
     }

@@ -20,7 +20,8 @@ from indexer.structure import parse as parse_document
 from fixture_docs import fixture_docs
 from paths import CORPUS
 from webui import create_app
-from webui.lifecycle import build_corpus, corpus as lifecycle_corpus
+from indexer.corpustables import build_tables
+from webui.tables import corpus_tables
 
 WORDS = ["安全生产", "应当", "人民政府", "的", "国务院", "再生资源", "第一条"]
 PHRASES = [["人民政府", "应当"], ["安全生产", "工作"], ["本", "条例"], ["县级", "以上", "地方", "人民政府"]]
@@ -100,7 +101,7 @@ def test_lifecycle_tables_are_built_after_the_first_answer(fixture_index: Path):
     store = app.extensions["policysearch"].store
 
     def built() -> bool:
-        return build_corpus in store.snapshot().tables._derived
+        return build_tables in store.snapshot().tables._derived
 
     assert not built()
     assert app.test_client().get("/api/search?q=就业").status_code == 200
@@ -109,4 +110,4 @@ def test_lifecycle_tables_are_built_after_the_first_answer(fixture_index: Path):
         time.sleep(0.05)
     assert built()  # no page asked for it
     with app.app_context():
-        assert [row.doc_id for row in lifecycle_corpus().decisions][:1] == ["suzhou-gov-exec-120"]
+        assert [row.doc_id for row in corpus_tables().decisions][:1] == ["suzhou-gov-exec-120"]

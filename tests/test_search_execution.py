@@ -9,9 +9,8 @@ import pytest
 from indexer import query
 from indexer.query import NOTICE_TIMEOUT, SearchParams, search
 from indexer.engine import IndexStore
+from indexer.corpustables import CorpusTables, build_tables
 from webui import create_app
-from webui.lifecycle import build_corpus
-from webui.references import ReferenceMap
 
 SEED = "suzhou-gov-exec-120"
 
@@ -77,8 +76,8 @@ def test_create_app_leaves_the_lifecycle_tables_to_the_first_page_that_needs_the
     app = create_app({"INDEX_DIR": str(fixture_index), "TESTING": True})
     store = app.extensions["policysearch"].store
     derived = store.snapshot().tables._derived
-    assert (build_corpus in derived, ReferenceMap in derived) == (False, False)
+    assert build_tables not in derived
     response = app.test_client().get(f"/doc/{SEED}")
     assert response.status_code == 200
     derived = store.snapshot().tables._derived
-    assert (build_corpus in derived, ReferenceMap in derived) == (True, True)
+    assert isinstance(derived[build_tables], CorpusTables)  # decisions, links and references in one build

@@ -26,7 +26,6 @@ from paths import CORPUS
 from webui import create_app
 from webui.atom import atom_timestamp
 from webui.facets import year_chart
-from webui.highlight import mark_segments, query_terms, term_pattern
 from webui.params import QueryState, parse_search_args
 from webui.security import SECURITY_HEADERS
 from webui.server import serve
@@ -112,22 +111,6 @@ def test_parse_search_args_rejects_malformed_values(args: dict[str, str]) -> Non
 
 
 # --- highlighting -------------------------------------------------------------------------------
-
-
-def test_mark_segments_prefers_longest_term_and_keeps_original_characters() -> None:
-    pattern = term_pattern(["资源", "再生资源", "回收"])
-    assert mark_segments("推进再生資源回收利用", pattern) == [
-        ("推进", False), ("再生資源", True), ("回收", True), ("利用", False)]
-    assert mark_segments("ＡＢＣ公司", term_pattern(["abc"])) == [("ＡＢＣ", True), ("公司", False)]
-    assert mark_segments("无匹配", None) == [("无匹配", False)]
-
-
-def test_query_terms_are_the_engines_highlight_terms() -> None:
-    assert query_terms("再生资源 回收 -安全") == {"再生资源", "回收"}
-    assert query_terms("dept:市供销总社 两网融合") == {"两网融合"}
-    assert query_terms('"再生资源回收" OR 就业') == {"再生资源回收", "就业"}
-    assert query_terms('"unbalanced') == set()
-    assert query_terms("") == set()
 
 
 def test_atom_timestamp() -> None:

@@ -2,7 +2,7 @@
 
 ``create_app`` opens the index, warms the analyzer and builds the search tables (facets, date
 keys) once, so the first search is as fast as the rest and a missing, locked or corrupt index is
-reported at start-up, not as a 500 later. The lifecycle links and the reference map read every
+reported at start-up, not as a 500 later. The corpus tables (``indexer.corpustables``) read every
 stored document (about a second on the whole corpus), so they are built in a background thread
 started once the first request is answered (``WARM_LIFECYCLE``), not before the server is ready
 (the target is 3 s); a document page asked for meanwhile waits for that build instead of
@@ -20,10 +20,10 @@ from flask import Flask
 
 from indexer.query import SearchParams, search as run_search
 
-from . import api, document, errors, lifecycle, search, security
+from . import api, decisions, departments, document, errors, search, security
 from .baseurl import DEFAULT_BASE_URL, PublicBaseURL
-from .references import reference_map
 from .resources import open_resources, resources
+from .tables import corpus_tables
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +55,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(search.bp)
     app.register_blueprint(document.bp)
     app.register_blueprint(api.bp)
-    lifecycle.register(app)
+    app.register_blueprint(decisions.bp)
+    departments.register(app)
     with app.app_context():
         run_search(resources().store, SearchParams())  # builds the facet tables
     if app.config["WARM_LIFECYCLE"]:
@@ -73,9 +74,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 
 def _warm(app: Flask) -> None:
-    """Build the lifecycle tables and the reference map ahead of the first page that needs them."""
+    """Build the corpus tables (decisions, links, references) ahead of the first page that needs them."""
     try:
         with app.app_context():
-            reference_map()  # builds lifecycle.corpus() first
+            corpus_tables()
     except Exception:  # the page that needs them will build them and report the error itself
         log.exception("could not prepare the lifecycle tables")

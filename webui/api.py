@@ -5,8 +5,6 @@ changing its path.
 """
 from __future__ import annotations
 
-import csv
-import io
 import math
 from collections.abc import Iterator
 from dataclasses import replace
@@ -14,12 +12,13 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
 
+from indexer.csvexport import safe_cell, to_csv
 from indexer.query import MAX_PER_PAGE, SearchParams, search as run_search, validate
 
 from .atom import atom_feed
 from .document import lookup_document
-from .lifecycle import document_lifecycle
-from .links import permalink
+from .doclinks import document_lifecycle, resolved_references
+from .links import hit_with_url, permalink
 from .params import QueryState, parse_search_args
 from .resources import resources
 
@@ -43,13 +42,27 @@ def _params() -> SearchParams:
 
 @bp.get("/api/search")
 def search_json() -> Response:
-    return jsonify(run_search(resources().store, _params()))
+    result = run_search(resources().store, _params())
+    return jsonify({**result, "hits": [hit_with_url(h) for h in result["hits"]]})
 
 
 @bp.get("/api/doc/<doc_id>")
 def document_json(doc_id: str) -> Response:
+    """The document, its links, and its references each with the ``doc_id`` they resolve to
+    (or null): the same resolution as the document page."""
     doc = lookup_document(doc_id)
-    return jsonify({**doc.to_dict(), **document_lifecycle(doc.doc_id), "url": permalink(doc.doc_id, external=True)})
+    return jsonify({
+        **doc.to_dict(),
+        "references": resolved_references(doc),
+        **document_lifecycle(doc.doc_id),
+        "url": permalink(doc.doc_id, external=True),
+    })
+
+
+@bp.get("/api/doc/<doc_id>/links")
+def document_links_json(doc_id: str) -> Response:
+    doc = lookup_document(doc_id)
+    return jsonify(doc_id=doc.doc_id, **document_lifecycle(doc.doc_id))
 
 
 def iter_hits(params: SearchParams, limit: int) -> Iterator[dict[str, Any]]:
@@ -63,31 +76,21 @@ def iter_hits(params: SearchParams, limit: int) -> Iterator[dict[str, Any]]:
             return
 
 
-def csv_cell(value: Any) -> Any:
-    """Neutralise spreadsheet formulas (=, +, -, @ first) so opening the export runs nothing."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
+csv_cell = safe_cell  # the name the tests and older callers know
 
 
 def _csv_row(hit: dict[str, Any]) -> list[Any]:
     joined = {k: "；".join(hit.get(k) or []) for k in ("departments", "topics")}
     link = permalink(hit["doc_id"], hit["para_id"], external=True)
-    return [csv_cell(joined.get(c, link if c == "permalink" else hit.get(c))) for c in CSV_COLUMNS]
+    return [joined.get(c, link if c == "permalink" else hit.get(c)) for c in CSV_COLUMNS]
 
 
 @bp.get("/api/search.csv")
 def search_csv() -> Response:
     """UTF-8 with a BOM so Excel opens the Chinese text correctly; built in memory (≤ 10,000 rows)."""
-    params = _params()
-    buf = io.StringIO()
-    buf.write("\ufeff")
-    writer = csv.writer(buf)
-    writer.writerow(CSV_COLUMNS)
-    for hit in iter_hits(params, CSV_MAX_ROWS):
-        writer.writerow(_csv_row(hit))
+    text = to_csv(CSV_COLUMNS, (_csv_row(hit) for hit in iter_hits(_params(), CSV_MAX_ROWS)))
     return Response(
-        buf.getvalue(),
+        text,
         mimetype="text/csv",
         headers={"Content-Disposition": "attachment; filename=policysearch.csv"},
     )

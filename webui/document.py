@@ -7,14 +7,15 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, render_template, request
+from markupsafe import Markup
 
 from indexer.citation import gbt7714
+from indexer.highlight import HighlightTerms, highlight
 from indexer.models import Document
 
-from .highlight import Segment, mark_segments, query_terms, term_pattern
+from .doclinks import EVENT_LABELS, RELATION_LABELS, document_lifecycle, link_facts, resolved_references
 from .links import permalink
 from .params import KIND_LABELS
-from .references import reference_map
 from .resources import resources
 
 bp = Blueprint("document", __name__)
@@ -48,7 +49,7 @@ class ParagraphView:
     label: str | None
     page: int | None
     role: str
-    segments: list[Segment]
+    html: Markup  # escaped text, query matches in <mark>
     citation: str
 
 
@@ -81,20 +82,18 @@ def metadata_rows(doc: Document) -> list[tuple[str, str]]:
 def show(doc_id: str) -> str:
     doc = lookup_document(doc_id)
     q = request.args.get("q", "").strip()
-    pattern = term_pattern(query_terms(q))
+    terms = HighlightTerms.from_query(q)
     paragraphs = [
         ParagraphView(
             para_id=p.para_id,
             label=p.label,
             page=p.page,
             role=p.role,
-            segments=mark_segments(p.text, pattern),
+            html=highlight(p.text, terms),
             citation=f"{gbt7714(doc, p)} {permalink(doc.doc_id, p.para_id, external=True)}",
         )
         for p in doc.paragraphs
     ]
-    refs = reference_map()
-    references = [(ref, refs.resolve(ref, doc)) for ref in doc.references]
     attendees: dict[str, list[str]] = {}
     for a in doc.attendees:
         who = " ".join(part for part in (a.department, a.name) if part)
@@ -107,6 +106,10 @@ def show(doc_id: str) -> str:
         rows=metadata_rows(doc),
         source_url=safe_source_url(doc.source_url),
         paragraphs=paragraphs,
-        references=[(ref, target) for ref, target in references if target != doc.doc_id],
+        references=resolved_references(doc),
+        lifecycle=document_lifecycle(doc.doc_id),
+        relation_labels=RELATION_LABELS,
+        event_labels=EVENT_LABELS,
+        link_facts=link_facts,
         attendees=attendees,
     )

@@ -7,16 +7,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from .params import KIND_LABELS, QueryState
+from indexer.facets import SEARCH_FACETS
 
-# result facet name -> (URL key, heading), in sidebar order
-FACETS: tuple[tuple[str, str, str], ...] = (
-    ("kind", "kind", "类型"),
-    ("department", "dept", "部门"),
-    ("year", "year", "年份"),
-    ("topic", "topic", "主题"),
-    ("meeting", "meeting", "会议"),
-)
+from .params import QueryState
+
+# result facet name -> (URL key, heading), in sidebar order: read from the one declaration
+FACETS: tuple[tuple[str, str, str], ...] = tuple((spec.name, spec.url_key, spec.label) for spec in SEARCH_FACETS)
 
 Href = Callable[[QueryState], str]
 
@@ -53,14 +49,15 @@ class YearBar:
 def facet_groups(facets: dict[str, list[dict[str, Any]]], state: QueryState, href: Href) -> list[FacetGroup]:
     """Sidebar groups; selected values stay visible even when the engine returned no count."""
     groups = []
-    for name, key, heading in FACETS:
+    for spec in SEARCH_FACETS:
+        name, key, heading = spec.name, spec.url_key, spec.label
         rows = [(str(r["value"]), r["count"]) for r in facets.get(name, [])]
         shown = {value for value, _ in rows}
         rows += [(v, None) for v in state.getlist(key) if v not in shown]
         values = [
             FacetValue(
                 value=value,
-                label=KIND_LABELS.get(value, value) if key == "kind" else value,
+                label=spec.value_label(value),
                 count=count,
                 selected=state.has(key, value),
                 toggle_url=href(state.toggled(key, value)),

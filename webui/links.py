@@ -1,10 +1,13 @@
 """URLs the pages and the API hand out: search-state links and paragraph permalinks."""
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from flask import url_for
+
+from indexer.gazetteer import get_gazetteer
 
 from .params import QueryState
 
@@ -19,6 +22,24 @@ def permalink(doc_id: str, para_id: str | None = None, q: str = "", external: bo
     """``/doc/<doc_id>?q=…#<para_id>``: the query is kept so the document page can highlight it."""
     url = url_for("document.show", doc_id=doc_id, q=q or None, _external=external)
     return f"{url}#{para_id}" if para_id else url
+
+
+def doc_url(doc_id: str, para_id: str | None = None, external: bool = False) -> str:
+    """The document page (at a paragraph): the indexer hands out ids, only the web app URLs."""
+    return permalink(doc_id, para_id, external=external)
+
+
+def hit_with_url(hit: Mapping[str, Any], q: str = "") -> dict[str, Any]:
+    """A search hit as pages and APIs serialise it: its ``url`` is the paragraph's permalink
+    (with the query, so the document page highlights it, when ``q`` is given)."""
+    return {**hit, "url": permalink(hit["doc_id"], hit["para_id"], q)}
+
+
+def department_url(name: str) -> str | None:
+    """Link to a department's page for any spelling the gazetteer knows; None otherwise, so a
+    chip for an unknown body is rendered as plain text instead of a link to a 404."""
+    canonical = get_gazetteer().canonical(name) if name else None
+    return url_for("departments.department_page", name=canonical) if canonical else None
 
 
 PAGER_RADIUS = 3  # page numbers shown either side of the current one

@@ -9,21 +9,23 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlencode
 
 from werkzeug.datastructures import MultiDict
 
 from indexer.errors import QueryError
+from indexer.facets import KIND_LABELS, SEARCH_FACETS, FacetSpec  # noqa: F401  (KIND_LABELS: pages import it from here)
 from indexer.query import SearchParams
 
 # Repeatable (multi-select) filters, then single-valued keys; anything else in a URL is ignored.
-MULTI_FILTERS = ("dept", "year", "topic", "kind", "meeting")
+MULTI_FILTERS = tuple(spec.url_key for spec in SEARCH_FACETS)
 SINGLE_KEYS = ("q", "year_from", "year_to", "sort", "page", "per_page")
 KNOWN_KEYS = frozenset(MULTI_FILTERS + SINGLE_KEYS)
 
 SORT_LABELS = {"relevance": "相关度", "newest": "最新", "oldest": "最早"}
-KIND_LABELS = {"minutes": "会议纪要", "policy": "政策文件", "other": "法规及其他"}
-FILTER_LABELS = {"dept": "部门", "year": "年份", "topic": "主题", "kind": "类型", "meeting": "会议"}
+FILTER_LABELS = {**{spec.url_key: spec.label for spec in SEARCH_FACETS}, "action": "决定类型"}
+BY_URL_KEY: dict[str, FacetSpec] = {spec.url_key: spec for spec in SEARCH_FACETS}
 
 PER_PAGE_DEFAULT = 10
 MAX_VALUES_PER_FILTER = 20
@@ -40,9 +42,10 @@ class QueryState:
     pairs: tuple[tuple[str, str], ...] = ()
 
     @classmethod
-    def from_args(cls, args: MultiDict[str, str]) -> QueryState:
-        """Keep known keys with non-empty values; unknown parameters are ignored, not errors."""
-        return cls(tuple((k, v) for k, v in args.items(multi=True) if k in KNOWN_KEYS and v.strip()))
+    def from_args(cls, args: MultiDict[str, str], keys: frozenset[str] = KNOWN_KEYS) -> QueryState:
+        """Keep ``keys`` (a page's parameters; the search page's by default) with non-empty
+        values; unknown parameters are ignored, not errors."""
+        return cls(tuple((k, v) for k, v in args.items(multi=True) if k in keys and v.strip()))
 
     def get(self, key: str, default: str = "") -> str:
         return next((v for k, v in self.pairs if k == key), default)
@@ -86,15 +89,15 @@ def parse_search_args(state: QueryState) -> SearchParams:
     ``QueryError`` with a message for the person who typed the URL: the page shows it with status
     400, the API returns it as ``{"error": ...}``.
     """
+    selections: dict[str, list[Any]] = {
+        spec.param: [_year(v) for v in _values(state, spec.url_key)] if spec.name == "year" else _values(state, spec.url_key)
+        for spec in SEARCH_FACETS
+    }
     return SearchParams(
         q=state.get("q").strip(),
-        departments=_values(state, "dept"),
-        years=[_year(v) for v in _values(state, "year")],
+        **selections,
         year_from=_optional_year(state, "year_from"),
         year_to=_optional_year(state, "year_to"),
-        topics=_values(state, "topic"),
-        kinds=_values(state, "kind"),
-        meetings=_values(state, "meeting"),
         sort=state.get("sort", "relevance"),
         page=_integer(state, "page", 1, "页码"),
         per_page=_integer(state, "per_page", PER_PAGE_DEFAULT, "每页条数"),
@@ -103,6 +106,22 @@ def parse_search_args(state: QueryState) -> SearchParams:
 
 def has_filters(state: QueryState) -> bool:
     return any(k in MULTI_FILTERS or k in ("year_from", "year_to") for k, _ in state.pairs)
+
+
+def filter_values(state: QueryState, key: str) -> list[str]:
+    """The distinct values of a multi-select filter; too many, too long or control characters
+    are a ``QueryError``."""
+    return _values(state, key)
+
+
+def year_value(text: str) -> int:
+    """A year in the accepted range, else a ``QueryError``."""
+    return _year(text)
+
+
+def integer_value(state: QueryState, key: str, default: int, label: str) -> int:
+    """A non-negative decimal integer parameter (``default`` when absent), else a ``QueryError``."""
+    return _integer(state, key, default, label)
 
 
 def _values(state: QueryState, key: str) -> list[str]:
@@ -139,9 +158,9 @@ def _integer(state: QueryState, key: str, default: int, label: str) -> int:
 def filter_chips(state: QueryState) -> Iterable[tuple[str, str, QueryState]]:
     """(filter label, value label, state without it) for every active filter."""
     for key, value in state.pairs:
-        if key in MULTI_FILTERS:
-            label = KIND_LABELS.get(value, value) if key == "kind" else value
-            yield FILTER_LABELS[key], label, state.without(key, value)
+        if key in BY_URL_KEY:
+            spec = BY_URL_KEY[key]
+            yield spec.label, spec.value_label(value), state.without(key, value)
     if state.get("year_from") or state.get("year_to"):
         span = f"{state.get('year_from', '…')}–{state.get('year_to', '…')}"
         yield "年份范围", span, state.without("year_from").without("year_to")

@@ -11,7 +11,7 @@ from indexer.errors import QueryError
 from indexer.query import MAX_WINDOW, search as run_search, year_histogram
 
 from .facets import facet_groups, year_chart
-from .links import PageLink, page_links, permalink, search_href
+from .links import PageLink, hit_with_url, page_links, permalink, search_href
 from .params import KIND_LABELS, SORT_LABELS, QueryState, filter_chips, has_filters, parse_search_args
 from .resources import resources
 
@@ -24,7 +24,7 @@ def hit_view(hit: dict[str, Any], state: QueryState) -> dict[str, Any]:
     """A hit plus what the page shows: the engine's snippet is safe HTML (escaped text + <mark>)."""
     depts = hit.get("departments") or []
     return {
-        **hit,
+        **hit_with_url(hit, state.get("q")),
         "kind_label": KIND_LABELS.get(hit.get("kind") or "", hit.get("kind") or ""),
         "permalink": permalink(hit["doc_id"], hit["para_id"], state.get("q")),
         "snippet_html": Markup(hit.get("snippet") or ""),  # the one trusted HTML fragment

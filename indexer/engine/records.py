@@ -9,7 +9,7 @@ A paragraph record stores and indexes only what differs per paragraph (format 5)
 tuple (``PARA_STORED``), its text, departments and topics. Document-level values (title, kind,
 year, meeting, 发文字号, cited 发文字号) are indexed and stored once, on the document record; a
 query on them, or a query word found in a title, is matched against the document records and
-applied to all their paragraphs (``querylang.DocLevel``), and hits and facets join them through
+applied to all their paragraphs (``querytree.DocLevel``), and hits and facets join them through
 a per-generation table (``store.IndexStore``). Repeating them on every paragraph made 40 % of
 all postings (the year alone was 8 numeric terms per paragraph). No field is a sortable column:
 facets and date sorting read the document table.
@@ -25,6 +25,7 @@ from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from indexer.engine.tokenizer import policy_analyzer
 from indexer.citation import citation_label
+from indexer.labels import meeting_label
 from indexer.models import Document, Meeting, Paragraph
 
 FORMAT_VERSION = 6  # 6: the tokenizer is pickled as indexer.engine.tokenizer.PolicyTokenizer
@@ -66,18 +67,6 @@ def build_schema() -> Schema:
         payload=STORED(),  # document record: the Document without its paragraphs …
         paragraphs=STORED(),  # … and its paragraphs (``encode_document``)
     )
-
-
-def meeting_label(doc: Document) -> str | None:
-    """Short display label of a meeting: 苏州市政府第120次常务会议, 国务院常务会议（2020-12-07）."""
-    m = doc.meeting
-    if m is None or not (m.body or m.name):
-        return None
-    body = (m.body or "").replace("人民政府", "政府")
-    name = m.name or "会议"
-    if m.number is not None:
-        return f"{body}第{m.number}次{name}"
-    return f"{body}{name}（{m.date or doc.date or '日期不详'}）"
 
 
 def keywords(values: list[str]) -> str:

@@ -20,7 +20,8 @@ from whoosh.searching import Searcher
 
 from indexer import facets
 from indexer.engine.postcache import posting_ids
-from indexer.engine.records import DOC, hit_fields, info_document, meeting_label
+from indexer.engine.records import DOC, hit_fields, info_document
+from indexer.labels import meeting_label
 from indexer.models import Document
 
 T = TypeVar("T")

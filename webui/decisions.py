@@ -1,0 +1,151 @@
+"""The decisions table: page, JSON and CSV, all from the indexer's decision rows.
+
+URL state and validation are ``params.QueryState`` and its checks, as on the search page; the
+rows come from the corpus tables of the generation being served.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Blueprint, Response, jsonify, render_template, request, url_for
+
+from indexer.decisions import SORT_KEYS, DecisionQuery, DecisionRow, canonical_departments, select, to_csv
+from indexer.errors import QueryError
+from indexer.facets import DECISION_FACETS
+from indexer.gazetteer import get_gazetteer
+
+from .links import department_url, doc_url, page_links
+from .params import QueryState, filter_values, integer_value, year_value
+from .tables import corpus_tables
+
+bp = Blueprint("decisions", __name__)
+
+PER_PAGE = 50
+MAX_PER_PAGE = 500
+CSV_MAX_ROWS = 10_000
+MAX_PAGE = 10_000
+FILTER_KEYS = tuple(spec.url_key for spec in DECISION_FACETS)
+KEYS = frozenset(("q", *FILTER_KEYS, "sort", "order", "page", "per_page"))
+SORT_LABELS = {"date": "日期", "meeting": "会议", "action": "决定类型", "lead_department": "牵头部门"}
+
+
+@dataclass(frozen=True)
+class DecisionRequest:
+    query: DecisionQuery
+    page: int
+    per_page: int
+
+
+def parse_decision_args(state: QueryState) -> DecisionRequest:
+    """URL state -> filters, order and page; a bad value is a ``QueryError`` (400)."""
+    sort = state.get("sort", "date")
+    if sort not in SORT_KEYS:
+        raise QueryError(f"未知的排序方式：{sort[:20]}（可用：{'、'.join(SORT_KEYS)}）")
+    order = state.get("order", "desc")
+    if order not in ("asc", "desc"):
+        raise QueryError("排序方向应为 asc 或 desc")
+    page = integer_value(state, "page", 1, "页码")
+    if not 1 <= page <= MAX_PAGE:
+        raise QueryError(f"页码无效：{page}")
+    per_page = integer_value(state, "per_page", PER_PAGE, "每页条数")
+    if not 1 <= per_page <= MAX_PER_PAGE:
+        raise QueryError(f"每页条数应为 1–{MAX_PER_PAGE}")
+    query = DecisionQuery(
+        q=state.get("q").strip(),
+        departments=canonical_departments(filter_values(state, "dept"), get_gazetteer().canonical),
+        years=[year_value(v) for v in filter_values(state, "year")],
+        actions=filter_values(state, "action"),
+        sort=sort,
+        descending=order == "desc",
+    )
+    return DecisionRequest(query, page, per_page)
+
+
+def _state() -> QueryState:
+    return QueryState.from_args(request.args, KEYS)
+
+
+def _href(state: QueryState, endpoint: str = "decisions.decisions_page") -> str:
+    qs = state.query_string()
+    return url_for(endpoint) + (f"?{qs}" if qs else "")
+
+
+def row_json(row: DecisionRow) -> dict[str, Any]:
+    """A row as the page and the API show it: with its paragraph's URL and the lead's page."""
+    return {**row.to_dict(), "url": doc_url(row.doc_id, row.para_id), "dept_url": department_url(row.lead_department or "")}
+
+
+def _facet_groups(facets: dict[str, list[dict[str, Any]]], query: DecisionQuery, state: QueryState) -> list[tuple[str, str, list[dict[str, Any]]]]:
+    selected = {"dept": set(query.departments), "year": {str(y) for y in query.years}, "action": set(query.actions)}
+    return [
+        (spec.label, spec.url_key, [
+            {
+                "value": str(f["value"]),
+                "count": f["count"],
+                "selected": str(f["value"]) in selected[spec.url_key],
+                "url": _href(state.toggled(spec.url_key, str(f["value"]))),
+                "dept_url": department_url(f["value"]) if spec.url_key == "dept" else None,
+            }
+            for f in facets[spec.name]
+        ])
+        for spec in DECISION_FACETS
+    ]
+
+
+@bp.get("/decisions")
+def decisions_page() -> tuple[str, int]:
+    state = _state()
+    try:
+        req = parse_decision_args(state)
+        result = select(corpus_tables().decisions, req.query)
+    except QueryError as exc:
+        return render_template("decisions.html", error=str(exc), q=state.get("q"), rows=[], facets=[], total=0), 400
+    query = req.query
+    last = max(1, math.ceil(result["total"] / PER_PAGE))
+    page = min(req.page, last)
+    rows = result["rows"][(page - 1) * PER_PAGE : page * PER_PAGE]
+    order = "desc" if query.descending else "asc"
+    exported = state.without("page")
+    return render_template(
+        "decisions.html",
+        q=query.q,
+        rows=[row_json(r) for r in rows],
+        total=result["total"],
+        facets=_facet_groups(result["facets"], query, state),
+        chips=[(k, v, _href(state.toggled(k, v))) for k, v in state.pairs if k in FILTER_KEYS],
+        sort_links=[
+            (label,
+             _href(state.replaced("sort", key)) if query.sort != key
+             else _href(state.replaced("order", "asc" if order == "desc" else "desc")),
+             query.sort == key, order)
+            for key, label in SORT_LABELS.items()
+        ],
+        pages=page_links(page, last, lambda n: _href(state.replaced("page", str(n)))),
+        csv_url=_href(exported, "decisions.decisions_csv"),
+        api_url=_href(exported, "decisions.decisions_api"),
+        hidden=[(k, v) for k, v in exported.pairs if k != "q"],
+    ), 200
+
+
+@bp.get("/api/decisions")
+def decisions_api() -> Response:
+    req = parse_decision_args(_state())
+    result = select(corpus_tables().decisions, req.query)
+    rows = result["rows"][(req.page - 1) * req.per_page : req.page * req.per_page]
+    return jsonify(
+        total=result["total"], page=req.page, per_page=req.per_page,
+        rows=[row_json(r) for r in rows], facets=result["facets"],
+    )
+
+
+@bp.get("/api/decisions.csv")
+def decisions_csv() -> Response:
+    req = parse_decision_args(_state())
+    rows = select(corpus_tables().decisions, req.query)["rows"][:CSV_MAX_ROWS]
+    return Response(
+        to_csv(rows, link=lambda r: doc_url(r.doc_id, r.para_id, external=True)),
+        mimetype="text/csv",
+        headers={"Content-Disposition": "attachment; filename=decisions.csv"},
+    )

@@ -1,0 +1,11 @@
+"""The corpus tables (decisions, links, references) of the index generation being served."""
+from __future__ import annotations
+
+from indexer.corpustables import CorpusTables, tables_for
+
+from .resources import resources
+
+
+def corpus_tables() -> CorpusTables:
+    """Built by the indexer once per generation (on first use, or ahead by the warm-up thread)."""
+    return tables_for(resources().store)
