@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 BOM = "\ufeff"
@@ -24,12 +24,20 @@ def safe_cell(value: Any) -> Any:
     return value
 
 
-def to_csv(columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
-    """The whole export: BOM, header, one escaped line per row (``None`` is an empty cell)."""
+def iter_csv(columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> Iterator[str]:
+    """The export a line at a time: BOM and header, then one escaped line per row (``None`` is
+    an empty cell), so a long export streams instead of being built in memory."""
     out = io.StringIO()
-    out.write(BOM)
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(columns)
+    yield BOM + out.getvalue()
     for row in rows:
+        out.seek(0)
+        out.truncate()
         writer.writerow([safe_cell(v) for v in row])
-    return out.getvalue()
+        yield out.getvalue()
+
+
+def to_csv(columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
+    """The whole export as one string (see ``iter_csv``)."""
+    return "".join(iter_csv(columns, rows))

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Set as AbstractSet
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator, Set as AbstractSet
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from indexer import facets
@@ -123,59 +123,97 @@ def _split(value: str | None) -> list[str]:
     return [v for v in (value or "").split(",") if v]
 
 
-def search(store: SearchableStore, params: SearchParams) -> dict[str, Any]:
-    """Run one search; see the module docstring for the result shape."""
-    t0 = time.perf_counter()
-    validate(params)
+@dataclass
+class _Ranked:
+    """One ranking of one snapshot: what a page of hits, an export and the totals read."""
+
+    snap: SearchSnapshot
+    compiled: Compiled  # the query that ran (the OR fallback's when it fell back)
+    found: Match
+    matched: AbstractSet[int] | None  # matches with the facet selections (None: every paragraph)
+    ranked: list[tuple[int, float | None]]  # paragraphs, best (or by date) first
+    groups: list[DocGroup]  # documents, when grouped
+    grouped: bool
+    fallback: str | None
+
+
+def _rank(store: SearchableStore, params: SearchParams, wanted: int,
+          selections: Callable[[SearchSnapshot], dict[str, frozenset[int]]]) -> _Ranked:
+    """The first ``wanted`` results (paragraphs, or documents when grouped) of ``params``."""
     tree = parse(params.q)
     compiled = compile_query(tree, mode="and")
     if compiled.query is None and params.q.strip():
-        raise QueryError(f"检索式中没有可检索的文字：{params.q} (the query has no searchable words)")
+        raise QueryError(f"检索式中没有可检索的文字：{params.q}")
     snap = store.snapshot()
-    index = snap.facets
-    selected = _selected(params)
-    selections = facets.selection_sets(index, selected)
-
+    chosen = selections(snap)
     sort = params.sort
     if sort == "relevance" and compiled.positive_terms == 0:
         sort = "newest"  # browsing by filters only: every hit scores the same
     in_years = snap.year_scope(params.year_from, params.year_to)
-    wanted = params.page * params.per_page
     grouped = params.group == "doc"
     depth = wanted * GROUP_DEPTH if grouped else wanted
     deadline = time.monotonic() + TIME_LIMIT
     scored = sort == "relevance"
     while True:
-        used, found, fallback = _match(snap, tree, compiled, in_years, selections, depth, deadline, scored)
-        matched = facets.apply_selections(found.base, selections)  # None: every paragraph
+        used, found, fallback = _match(snap, tree, compiled, in_years, chosen, depth, deadline, scored)
+        matched = facets.apply_selections(found.base, chosen)
         ranked: list[tuple[int, float | None]] = list(found.ranked)
         if not scored:
             ranked = [(n, None) for n in snap.by_date(matched, depth, newest=sort == "newest")]
         groups = group_ranked(ranked, snap.doc_of, wanted) if grouped else []
         if not grouped or len(groups) >= wanted or len(ranked) < depth or depth >= GROUP_DEPTH_MAX \
                 or found.timed_out:
-            break
+            return _Ranked(snap, used, found, matched, ranked, groups, grouped, fallback)
         depth *= 8  # the ranked paragraphs held too few documents: rank deeper
-    notices = ([NOTICE_FALLBACK] if fallback else []) + ([NOTICE_TIMEOUT] if found.timed_out else [])
 
-    start = (params.page - 1) * params.per_page
-    if grouped:
-        hits = [_group_hit(snap, g, matched, used) for g in groups[start:wanted]]
-    else:
-        hits = [_hit(snap.hit_fields(n), score, used) for n, score in ranked[start:wanted]]
+
+def _hits(r: _Ranked, start: int, end: int) -> Iterator[dict[str, Any]]:
+    """Hits ``start``..``end`` of a ranking, decoded one at a time (an export streams them)."""
+    if r.grouped:
+        for group in r.groups[start:end]:
+            yield _group_hit(r.snap, group, r.matched, r.compiled)
+        return
+    for n, score in r.ranked[start:end]:
+        yield _hit(r.snap.hit_fields(n), score, r.compiled)
+
+
+def search(store: SearchableStore, params: SearchParams) -> dict[str, Any]:
+    """Run one search; see the module docstring for the result shape."""
+    t0 = time.perf_counter()
+    validate(params)
+    selected = _selected(params)
+    chosen: dict[str, frozenset[int]] = {}
+
+    def selections(snap: SearchSnapshot) -> dict[str, frozenset[int]]:
+        chosen.update(facets.selection_sets(snap.facets, selected))
+        return chosen
+
+    wanted = params.page * params.per_page
+    r = _rank(store, params, wanted, selections)
+    notices = ([NOTICE_FALLBACK] if r.fallback else []) + ([NOTICE_TIMEOUT] if r.found.timed_out else [])
     return {
         "query": params.q,
-        "total": len(snap.paragraphs if matched is None else matched),
-        "total_docs": count_documents(matched, snap.doc_of, snap.documents),
+        "total": len(r.snap.paragraphs if r.matched is None else r.matched),
+        "total_docs": count_documents(r.matched, r.snap.doc_of, r.snap.documents),
         "group": params.group,
         "page": params.page,
         "per_page": params.per_page,
-        "fallback": fallback,
-        "hits": hits,
-        "facets": facets.count(index, found.base, selections, selected),
+        "fallback": r.fallback,
+        "hits": list(_hits(r, (params.page - 1) * params.per_page, wanted)),
+        "facets": facets.count(r.snap.facets, r.found.base, chosen, selected),
         "took_ms": round((time.perf_counter() - t0) * 1000, 1),
         "notice": " ".join(notices) or None,
     }
+
+
+def export_hits(store: SearchableStore, params: SearchParams, limit: int) -> Iterator[dict[str, Any]]:
+    """The first ``limit`` results of ``params`` (its page and per_page ignored), from one
+    ranking on one snapshot, each hit decoded as it is consumed: an export streams its rows
+    without running a search per page, so it holds a worker no longer than the ranking."""
+    validate(replace(params, page=1, per_page=1))
+    selected = _selected(params)
+    r = _rank(store, params, limit, lambda snap: facets.selection_sets(snap.facets, selected))
+    return _hits(r, 0, limit)
 
 
 def _match(snap: SearchSnapshot, tree: Node | None, compiled: Compiled, scope: AbstractSet[int] | None,

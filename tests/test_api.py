@@ -11,7 +11,9 @@ from flask.testing import FlaskClient
 
 from conftest import ESCAPED_SCRIPT, SCRIPT
 from indexer.query import SearchParams
-from webui.api import CSV_COLUMNS, csv_cell, iter_hits
+from indexer.csvexport import safe_cell as csv_cell
+from indexer.query import export_hits
+from webui.api import CSV_COLUMNS
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -151,16 +153,19 @@ def test_csv_keeps_markup_as_text_and_neutralises_formulas(fclient: FlaskClient)
         "'=1+1", "'+1", "'-2", "'@SUM(A1)", "正文", 3, None]
 
 
-def test_iter_hits_pages_through_results_up_to_the_limit(fixture_app: Flask) -> None:
-    with fixture_app.test_request_context():
-        four = [(h["doc_id"], h["para_id"]) for h in iter_hits(SearchParams(q="安全生产", sort="oldest"), 4)]
-        everything = list(iter_hits(SearchParams(q="安全生产", sort="oldest"), 10_000))
+def test_export_hits_reads_one_ranking_up_to_the_limit(fixture_app: Flask) -> None:
+    store = fixture_app.extensions["policysearch"].store
+    params = SearchParams(q="安全生产", sort="oldest", group="para", page=7, per_page=3)  # page ignored
+    four = [(h["doc_id"], h["para_id"]) for h in export_hits(store, params, 4)]
+    everything = list(export_hits(store, params, 10_000))
     assert len(four) == 4 and len(everything) == 6
     assert four == [(h["doc_id"], h["para_id"]) for h in everything[:4]]
+    documents = list(export_hits(store, SearchParams(q="安全生产", sort="oldest"), 10_000))
+    assert len(documents) == len({h["doc_id"] for h in everything}) == 2
 
 
 def test_atom_feed_is_valid_xml_with_newest_entries_first(fclient: FlaskClient) -> None:
-    response = fclient.get("/search.atom?q=安全生产")
+    response = fclient.get("/search.atom?q=安全生产&group=para")
     assert response.status_code == 200
     assert response.headers["Content-Type"] == "application/atom+xml; charset=utf-8"
     feed = ET.fromstring(response.data)

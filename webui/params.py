@@ -20,7 +20,7 @@ from indexer.query import SearchParams
 
 # Repeatable (multi-select) filters, then single-valued keys; anything else in a URL is ignored.
 MULTI_FILTERS = tuple(spec.url_key for spec in SEARCH_FACETS)
-SINGLE_KEYS = ("q", "year_from", "year_to", "sort", "page", "per_page")
+SINGLE_KEYS = ("q", "year_from", "year_to", "sort", "page", "per_page", "group")
 KNOWN_KEYS = frozenset(MULTI_FILTERS + SINGLE_KEYS)
 
 SORT_LABELS = {"relevance": "相关度", "newest": "最新", "oldest": "最早"}
@@ -101,6 +101,7 @@ def parse_search_args(state: QueryState) -> SearchParams:
         sort=state.get("sort", "relevance"),
         page=_integer(state, "page", 1, "页码"),
         per_page=_integer(state, "per_page", PER_PAGE_DEFAULT, "每页条数"),
+        group=state.get("group", "doc"),
     )
 
 
