@@ -143,7 +143,7 @@ def _rank(store: SearchableStore, params: SearchParams, wanted: int,
     tree = parse(params.q)
     compiled = compile_query(tree, mode="and")
     if compiled.query is None and params.q.strip():
-        raise QueryError(f"检索式中没有可检索的文字：{params.q}")
+        raise QueryError(f"检索式中没有可检索的文字：{params.q} (the query has no searchable words)")
     snap = store.snapshot()
     chosen = selections(snap)
     sort = params.sort

@@ -22,9 +22,10 @@ def test_search_json_has_the_result_shape_field_by_field(fclient: FlaskClient) -
     response = fclient.get("/api/search?q=两网融合")
     assert response.status_code == 200 and response.mimetype == "application/json"
     data = response.get_json()
-    assert list(data) == ["query", "total", "page", "per_page", "fallback", "hits", "facets", "took_ms", "notice"]
-    assert (data["query"], data["total"], data["page"], data["per_page"], data["fallback"], data["notice"]) == (
-        "两网融合", 1, 1, 10, None, None)
+    assert list(data) == ["query", "total", "total_docs", "group", "page", "per_page", "fallback", "hits", "facets",
+                          "took_ms", "notice"]
+    assert (data["query"], data["total"], data["total_docs"], data["group"], data["page"], data["per_page"],
+            data["fallback"], data["notice"]) == ("两网融合", 1, 1, "doc", 1, 10, None, None)
     assert isinstance(data["took_ms"], float)
     hit = data["hits"][0]
     assert hit["score"] > 0
@@ -47,6 +48,8 @@ def test_search_json_has_the_result_shape_field_by_field(fclient: FlaskClient) -
                    "提升“962030”预约回收平台服务水平，扩大回收体系的服务范围。",
         "url": "/doc/suzhou-gov-exec-120#p13",
         "citation": "苏州市政府第120次常务会议纪要 五（三） 第6页",
+        "doc_hits": 1,
+        "more": [],
     }
     assert data["facets"] == {
         "department": [], "year": [{"value": 2020, "count": 1}], "topic": [{"value": "城乡建设、环境保护", "count": 1}],
@@ -65,7 +68,7 @@ def test_department_filter_changes_totals_and_facet_counts(fclient: FlaskClient)
 
 
 def test_filters_sort_and_paging_parameters_reach_the_engine(fclient: FlaskClient) -> None:
-    data = fclient.get("/api/search?q=安全生产&kind=other&sort=oldest&per_page=2&page=2&ignored=1").get_json()
+    data = fclient.get("/api/search?q=安全生产&kind=other&sort=oldest&per_page=2&page=2&group=para&ignored=1").get_json()
     assert (data["total"], data["page"], data["per_page"]) == (3, 2, 2)
     assert [(h["doc_id"], h["para_id"]) for h in data["hits"]] == [("law-cf7c1ffb68", "p3")]
     years = fclient.get("/api/search?q=安全生产&year_from=2021&year_to=2021").get_json()
@@ -127,7 +130,7 @@ def read_csv(body: bytes) -> list[list[str]]:
 
 
 def test_csv_export_has_header_and_one_row_per_paragraph(fclient: FlaskClient) -> None:
-    response = fclient.get("/api/search.csv?q=安全生产&sort=oldest")
+    response = fclient.get("/api/search.csv?q=安全生产&sort=oldest&group=para")
     assert response.status_code == 200
     assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
     assert response.headers["Content-Disposition"] == "attachment; filename=policysearch.csv"
@@ -195,7 +198,7 @@ def test_json_responses_carry_security_headers(fclient: FlaskClient) -> None:
 
 
 def test_known_query_on_the_sample_corpus_returns_the_seed_paragraph_first(client: FlaskClient) -> None:
-    data = client.get("/api/search?q=再生资源回收").get_json()
+    data = client.get("/api/search?q=再生资源回收&group=para").get_json()
     # Item 五 of the seed (its heading, decision and two directives), the agenda paragraph, and
     # one State Council policy; the heading ranks first (heading boost, phrase in the title-like line).
     assert data["total"] == 6 and data["fallback"] is None

@@ -56,7 +56,7 @@ def test_writer_has_bom_header_crlf_and_empty_none() -> None:
 
 
 def test_search_export_escapes_formulas(app: Flask) -> None:
-    rows = _rows(app.test_client().get("/api/search.csv?q=安全生产").data)
+    rows = _rows(app.test_client().get("/api/search.csv?q=安全生产&group=para").data)
     text = rows[0].index("text")
     assert sorted(r[text] for r in rows[1:]) == [f"'{FORMULA}原则同意《关于安全生产的若干措施》。", "一、审议《关于安全生产的若干措施》"]
 

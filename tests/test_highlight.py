@@ -56,7 +56,7 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Flask:
 def test_document_page_and_snippet_mark_the_same_characters(app: Flask) -> None:
     client = app.test_client()
     page = client.get("/doc/market-1?q=市场").get_data(as_text=True)
-    hits = client.get("/api/search?q=市场").get_json()["hits"]
+    hits = client.get("/api/search?q=市场&group=para").get_json()["hits"]
     snippet = next(h["snippet"] for h in hits if h["para_id"] == "p1")
     assert snippet == make_snippet(MARKET, {"市场"}) == "加强城市场所安全管理，规范<mark>市场</mark>秩序。"
     assert f'<p class="para-text">{snippet}</p>' in page

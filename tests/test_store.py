@@ -291,4 +291,4 @@ def test_whoosh_index_without_our_metadata_is_not_ours(store: IndexStore, tmp_pa
 
 
 def test_write_report_defaults():
-    assert WriteReport() == WriteReport(0, 0, 0, [], {})
+    assert WriteReport() == WriteReport(0, 0, 0, [], 0, {})

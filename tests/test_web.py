@@ -134,7 +134,7 @@ def test_search_page_lists_hits_with_metadata_and_permalink(fclient: FlaskClient
     html = fclient.get("/?q=两网融合").get_data(as_text=True)
     page = text_of(html)
     assert 'value="两网融合"' in html
-    assert re.search(r"共找到 \d+ 条结果 （用时 \d+ 毫秒）", page)
+    assert re.search(r"共找到 \d+ 篇文件， \d+ 段 （用时 \d+ 毫秒）", page)
     first = html[html.index('<li class="hit">'):]
     first = first[: first.index("</li>")]
     assert 'href="/doc/suzhou-gov-exec-120?q=%E4%B8%A4%E7%BD%91%E8%9E%8D%E5%90%88#p13"' in first
@@ -190,10 +190,10 @@ def test_or_fallback_sort_links_and_year_chart(fclient: FlaskClient) -> None:
 
 
 def test_pagination_links_keep_the_query(fclient: FlaskClient) -> None:
-    html = fclient.get("/?q=安全生产&per_page=2&page=2").get_data(as_text=True)
+    html = fclient.get("/?q=安全生产&per_page=2&page=2&group=para").get_data(as_text=True)
     pager = re.search(r'<nav class="pager".*?</nav>', html, re.S).group(0)
     assert '<strong aria-current="page">2</strong>' in pager
-    assert 'href="/?q=%E5%AE%89%E5%85%A8%E7%94%9F%E4%BA%A7&amp;per_page=2&amp;page=1">1</a>' in pager
+    assert 'href="/?q=%E5%AE%89%E5%85%A8%E7%94%9F%E4%BA%A7&amp;per_page=2&amp;group=para&amp;page=1">1</a>' in pager
     assert '<ol class="hits" start="3">' in html
 
 

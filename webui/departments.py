@@ -49,7 +49,7 @@ def department_page(name: str) -> Any:
         return redirect(url_for("departments.department_page", name=canonical), code=301)
     tables = corpus_tables()
     activity = department_activity(tables.items, tables.decisions, canonical)
-    mentions = run_search(resources().store, SearchParams(departments=[canonical], sort="newest", per_page=MENTIONS_SHOWN))
+    mentions = run_search(resources().store, SearchParams(departments=[canonical], sort="newest", per_page=MENTIONS_SHOWN, group="para"))
     per_year = _bars(activity["per_year"])
     return render_template(
         "dept.html",

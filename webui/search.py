@@ -18,6 +18,7 @@ from .resources import resources
 bp = Blueprint("search", __name__)
 
 HIT_DEPARTMENTS_SHOWN = 6  # a State Council paragraph can name 20 ministries
+GROUP_LABELS = {"doc": "按文件", "para": "按段落"}
 
 
 def hit_view(hit: dict[str, Any], state: QueryState) -> dict[str, Any]:
@@ -30,6 +31,13 @@ def hit_view(hit: dict[str, Any], state: QueryState) -> dict[str, Any]:
         "snippet_html": Markup(hit.get("snippet") or ""),  # the one trusted HTML fragment
         "dept_links": [(d, search_href(state.toggled("dept", d))) for d in depts[:HIT_DEPARTMENTS_SHOWN]],
         "dept_total": len(depts),
+        "more_views": [
+            {**m, "permalink": permalink(hit["doc_id"], m["para_id"], state.get("q")),
+             "snippet_html": Markup(m.get("snippet") or "")}
+            for m in hit.get("more") or []
+        ],
+        "others": max(0, (hit.get("doc_hits") or 1) - 1 - len(hit.get("more") or [])),
+        "doc_link": permalink(hit["doc_id"], None, state.get("q")),
     }
 
 
@@ -64,7 +72,11 @@ def index() -> tuple[str, int]:
         hits=[hit_view(h, state) for h in result["hits"]],
         facets=facet_groups(result["facets"], state, search_href),
         chart=year_chart(year_histogram(result), state, search_href),
-        pages=pager(state, params.page, params.per_page, result["total"]),
+        pages=pager(state, params.page, params.per_page,
+                    result["total_docs"] if params.group == "doc" else result["total"]),
+        grouped=params.group == "doc",
+        group_links=[(label, search_href(state.replaced("group", key)), params.group == key)
+                     for key, label in GROUP_LABELS.items()],
         first_rank=(params.page - 1) * params.per_page + 1,
     )
     return render_template("search.html", **context), 200

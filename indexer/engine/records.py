@@ -59,7 +59,7 @@ def build_schema() -> Schema:
         year=NUMERIC(),
         departments=KEYWORD(commas=True),
         topics=KEYWORD(commas=True),
-        doc_number=ID(),
+        doc_number=KEYWORD(commas=True),  # its own 发文字号, and a law's promulgation/revision orders
         references=KEYWORD(commas=True),  # canonical 发文字号 cited by the document
         text=TEXT(analyzer=analyzer),
         para=STORED(),  # tuple laid out as PARA_STORED
@@ -118,7 +118,7 @@ def document_record(doc: Document) -> dict[str, Any]:
         "meeting": meeting_label(doc),
         "meeting_no": doc.meeting.number if doc.meeting else None,
         "year": doc.year,
-        "doc_number": doc.doc_number,
+        "doc_number": keywords([doc.doc_number or "", *doc.metadata.get("orders", [])]),
         "references": references_of(doc),
         "title": doc.title,
         "info": doc_info(doc),

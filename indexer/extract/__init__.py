@@ -87,7 +87,7 @@ def _folder_problem(error: OSError) -> Problem:
 
 
 def iter_sources(paths: Iterable[Path], problems: list[Problem] | None = None) -> list[Path]:
-    """Files to extract: folders are walked recursively (hidden entries and unsupported
+    """Files to extract, in the order given: folders are walked recursively (hidden entries and unsupported
     suffixes skipped silently, symlinked folders not followed); files named explicitly are
     kept whatever their suffix, so ``extract_path`` can report an unsupported one.
 
@@ -95,7 +95,7 @@ def iter_sources(paths: Iterable[Path], problems: list[Problem] | None = None) -
     counts as skipped in the ingest report. Special files are listed like any other and refused
     by ``extract_path``, which checks the opened file itself.
     """
-    found: set[Path] = set()
+    found: dict[Path, None] = {}  # in the order given; each folder's files sorted within it
 
     def unreadable(error: OSError) -> None:
         problem = _folder_problem(error)
@@ -105,16 +105,21 @@ def iter_sources(paths: Iterable[Path], problems: list[Problem] | None = None) -
 
     for path in map(Path, paths):
         if not path.is_dir():
-            found.add(path)
+            found.setdefault(path)
             continue
+        inside: list[Path] = []
         for folder, subfolders, files in os.walk(path, onerror=unreadable):
             subfolders[:] = [name for name in subfolders if not _hidden(name)]
-            found.update(
+            inside += [
                 Path(folder, name)
                 for name in files
                 if not _hidden(name) and Path(name).suffix.lower() in SUPPORTED_SUFFIXES
-            )
-    return sorted(found, key=str)
+            ]
+        # Sorted by the path inside the folder, never the absolute path: index order (the tie
+        # order of ranking) must not depend on where a checkout happens to live.
+        for found_path in sorted(inside, key=lambda p: str(p.relative_to(path))):
+            found.setdefault(found_path)
+    return list(found)
 
 
 _NOT_UTF8_NAME = "file name is not UTF-8 (undecodable bytes shown as \\x escapes); read anyway"
@@ -161,7 +166,13 @@ def _read_capped(stream: BinaryIO, shown: str, cap: int) -> bytes:
     size = os.fstat(stream.fileno()).st_size
     if size > cap:
         raise ExtractError(shown, _too_large(size, cap))
-    data = stream.read(cap + 1)
+    # Read what the file holds (plus one byte to notice growth): read(n) allocates n bytes first,
+    # so asking for the cap made every small file cost the whole cap in memory.
+    data = stream.read(min(cap, size) + 1)
+    if len(data) > size and len(data) + len(extra := stream.read(cap + 1 - len(data))) > cap:
+        raise ExtractError(shown, f"file too large: over the {cap / 1e6:g} MB limit")
+    if len(data) > size:
+        data += extra
     if len(data) > cap:
         raise ExtractError(shown, f"file too large: over the {cap / 1e6:g} MB limit")
     return data

@@ -13,7 +13,7 @@ from typing import Any
 
 from indexer import topics
 from indexer.citation import document_id
-from indexer.docnumber import normalize_doc_number
+from indexer.docnumber import find_doc_numbers, normalize_doc_number
 from indexer.layout import DATE_TEXT, to_iso_date
 from indexer.models import Document, Extracted, Item, Layout, Paragraph
 from indexer.structure.common import ARTICLE, CHAPTER, CN_DIGITS, cn_int, finish, new_paragraph
@@ -28,6 +28,7 @@ _ADOPTED = re.compile(
     rf"|通过的《[^》\n]{{1,120}}》(?:{_NTH})?(?:修订|修正)|(?:{_NTH})?(?:修订|修正)))"
 )
 _REVISION = re.compile("修订|修正")
+_REVISION_OR_PROMULGATION = re.compile("修订|修正|公布|发布")
 # ``2017年3月16日 中华人民共和国国务院令第677号公布``: the date nearest before 公布/发布 on a line that
 # starts with a date (``…会议批准2015年4月1日青岛市…公告公布`` is promulgated on the second date).
 _DATE_START = re.compile(rf"^\s*{DATE_TEXT}")
@@ -63,6 +64,16 @@ def promulgation(line: str) -> tuple[str, str | None] | None:
     # only a line naming exactly one order: in 国务院、中央军事委员会令第578号 the order is joint
     order = normalize_doc_number(m.group("by"))
     return date, order if order and "令" in order else None
+
+
+def own_orders(lines: list[str]) -> list[str]:
+    """The orders that issued this text or a revision of it (``…国务院令第711号修订``): they are
+    the document's own numbers, so a search for one finds this text before those citing it."""
+    found: list[str] = []
+    for line in lines:
+        if _DATE_START.match(line) and _REVISION_OR_PROMULGATION.search(line):
+            found += [canon for _, _, canon in find_doc_numbers(line) if "令" in canon]
+    return list(dict.fromkeys(found))
 
 
 def read_promulgation(lines: list[str]) -> dict[str, Any]:
@@ -137,6 +148,9 @@ def parse_law(extracted: Extracted, layout: Layout) -> Document:
     order = stated.pop("order", None)
     doc.metadata.update(stated)
     doc.doc_number = doc.doc_number or order
+    own = own_orders(header)
+    if own:
+        doc.metadata["orders"] = own
     doc.topics = topics.classify(title, "\n".join(p.text for p in paragraphs[:200]))
     for item in items:
         item.topics = list(doc.topics)
