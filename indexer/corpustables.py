@@ -11,8 +11,8 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .engine import DocumentStore
 from .decisions import DecisionRow, ItemRow, decision_rows, item_rows
+from .engine import DocumentStore
 from .lifecycle import LinkIndex
 from .models import Document
 from .resolver import ReferenceResolver, ResolvedReference

@@ -9,7 +9,8 @@ ranks below all of them.
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence, Set as AbstractSet
+from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
 MORE_PER_DOC = 2  # further matching paragraphs shown under a document's best one

@@ -175,7 +175,7 @@ class LinkIndex:
         self._cited_by = self.resolver.cited_by()
 
     @classmethod
-    def from_documents(cls, docs: Iterable[Document]) -> "LinkIndex":
+    def from_documents(cls, docs: Iterable[Document]) -> LinkIndex:
         return cls(summarize(d) for d in docs)
 
     def links_for(self, doc_id: str) -> list[dict[str, Any]]:

@@ -201,7 +201,7 @@ class Document:
         return _plain(self)
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> "Document":
+    def from_dict(cls, d: dict[str, Any]) -> Document:
         d = dict(d)
         if d.get("meeting"):
             d["meeting"] = Meeting(**d["meeting"])

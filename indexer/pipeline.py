@@ -14,10 +14,9 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-
+from .engine import IndexStore
 from .extract import Limits, extract_path, iter_sources
 from .models import Document, Extracted, Problem
-from .engine import IndexStore
 from .structure import parse
 
 log = logging.getLogger(__name__)

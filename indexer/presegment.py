@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable
 
 from indexer.analysis import Packed, get_segmenter, pack
 
+
 class Presegmented(str):
     """A field value that carries its own packed tokens, so ``PolicyTokenizer`` skips jieba.
 
@@ -22,7 +23,7 @@ class Presegmented(str):
 
     packed: Packed
 
-    def __new__(cls, text: str, packed: Packed) -> "Presegmented":
+    def __new__(cls, text: str, packed: Packed) -> Presegmented:
         obj = super().__new__(cls, text)
         obj.packed = packed
         return obj
@@ -58,7 +59,7 @@ class Presegmenter:
         self.chunk = chunk
         self._pool: multiprocessing.pool.Pool | None = None
 
-    def __enter__(self) -> "Presegmenter":
+    def __enter__(self) -> Presegmenter:
         return self
 
     def __exit__(self, *exc: object) -> None:

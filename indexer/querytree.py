@@ -16,7 +16,6 @@ Two nodes carry meaning beyond boolean logic:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Union
 
 # Score added per matched clause of a ``Coordinated`` OR (one-term BM25F scores are 3-15).
 OR_CLAUSE_BONUS = 5.0
@@ -52,27 +51,27 @@ class Every:
 
 @dataclass(frozen=True)
 class And:
-    children: tuple["Q", ...]
+    children: tuple[Q, ...]
     boost: float = 1.0
 
 
 @dataclass(frozen=True)
 class Or:
-    children: tuple["Q", ...]
+    children: tuple[Q, ...]
     boost: float = 1.0
 
 
 @dataclass(frozen=True)
 class Not:
-    child: "Q"
+    child: Q
 
 
 @dataclass(frozen=True)
 class AndMaybe:
     """``required``, scored higher where ``optional`` matches too."""
 
-    required: "Q"
-    optional: "Q"
+    required: Q
+    optional: Q
 
 
 @dataclass(frozen=True)
@@ -82,21 +81,21 @@ class WordMatch:
     enough as one token (see ``covers_worth_matching``)."""
 
     word: str
-    alternatives: tuple["Q", ...]
+    alternatives: tuple[Q, ...]
 
 
 @dataclass(frozen=True)
 class DocLevel:
-    inner: "Q"
+    inner: Q
     boost: float = 1.0
 
 
 @dataclass(frozen=True)
 class Coordinated:
-    clauses: tuple["Q", ...]
+    clauses: tuple[Q, ...]
 
 
-Q = Union[Term, Phrase, Range, Every, And, Or, Not, AndMaybe, WordMatch, DocLevel, Coordinated]
+Q = Term | Phrase | Range | Every | And | Or | Not | AndMaybe | WordMatch | DocLevel | Coordinated
 
 
 def children(node: Q) -> tuple[Q, ...]:

@@ -18,7 +18,8 @@ from typing import Any
 
 from flask import Flask
 
-from indexer.query import SearchParams, search as run_search
+from indexer.query import SearchParams
+from indexer.query import search as run_search
 
 from . import api, decisions, departments, document, errors, search, security
 from .baseurl import DEFAULT_BASE_URL, PublicBaseURL

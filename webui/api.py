@@ -11,11 +11,12 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, request, stream_with_context
 
 from indexer.csvexport import iter_csv
-from indexer.query import SearchParams, export_hits, search as run_search, validate
+from indexer.query import SearchParams, export_hits, validate
+from indexer.query import search as run_search
 
 from .atom import atom_feed
-from .document import lookup_document
 from .doclinks import document_lifecycle, resolved_references
+from .document import lookup_document
 from .links import hit_with_url, permalink
 from .params import QueryState, parse_search_args
 from .resources import resources

@@ -7,7 +7,8 @@ from flask import Blueprint, Flask, abort, redirect, render_template, url_for
 
 from indexer.decisions import department_activity
 from indexer.gazetteer import get_gazetteer
-from indexer.query import SearchParams, search as run_search
+from indexer.query import SearchParams
+from indexer.query import search as run_search
 
 from .decisions import row_json
 from .links import department_url, doc_url, hit_with_url

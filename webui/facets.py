@@ -4,8 +4,9 @@ Each facet value carries its own toggle URL (datasette's pattern), so the templa
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from indexer.facets import SEARCH_FACETS
 

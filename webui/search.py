@@ -8,7 +8,8 @@ from flask import Blueprint, render_template, request
 from markupsafe import Markup
 
 from indexer.errors import QueryError
-from indexer.query import MAX_WINDOW, search as run_search, year_histogram
+from indexer.query import MAX_WINDOW, year_histogram
+from indexer.query import search as run_search
 
 from .facets import facet_groups, year_chart
 from .links import PageLink, hit_with_url, page_links, permalink, search_href

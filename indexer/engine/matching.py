@@ -10,7 +10,8 @@ import heapq
 import logging
 import time
 from collections import Counter
-from collections.abc import Mapping, Set as AbstractSet
+from collections.abc import Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from itertools import islice
 from typing import Any

@@ -23,8 +23,8 @@ from typing import Any
 
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
-from indexer.engine.tokenizer import policy_analyzer
 from indexer.citation import citation_label
+from indexer.engine.tokenizer import policy_analyzer
 from indexer.labels import meeting_label
 from indexer.models import Document, Meeting, Paragraph
 

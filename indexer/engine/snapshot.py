@@ -5,17 +5,19 @@ and hits all come from the same commit even while other commits land.
 """
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence, Set as AbstractSet
+from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from typing import Any
 
 from whoosh import query as wq
 from whoosh.searching import Searcher
 
-from indexer import facets, querytree as qt
+from indexer import facets
+from indexer import querytree as qt
 from indexer.engine import matching
 from indexer.engine.matching import Match, MatchRequest
 from indexer.engine.tables import GenerationTables
-from indexer.engine.translate import document_condition, doc_set, split_filters, translate
+from indexer.engine.translate import doc_set, document_condition, split_filters, translate
 
 SCOPE_SET_MAX = 50_000  # a filter conjunct with more paragraphs stays a matcher instead of a scope set
 

@@ -59,7 +59,7 @@ class IndexStore:
     # --- opening ----------------------------------------------------------------------------
 
     @classmethod
-    def open(cls, path: str | Path, readonly: bool = True) -> "IndexStore":
+    def open(cls, path: str | Path, readonly: bool = True) -> IndexStore:
         """Open an existing index; refuse (readable error) anything we did not build or cannot read."""
         path = Path(path)
         if not _has_index(path):
@@ -88,7 +88,7 @@ class IndexStore:
         return cls(path, ix, meta, readonly)
 
     @classmethod
-    def create_or_open(cls, path: str | Path, rebuild: bool = False) -> "IndexStore":
+    def create_or_open(cls, path: str | Path, rebuild: bool = False) -> IndexStore:
         """Open the index for writing, creating it in an empty or new folder.
 
         ``rebuild=True`` deletes an existing index first, but only a folder that is empty or
@@ -205,7 +205,7 @@ class IndexStore:
                 self._tables = built
         return built
 
-    def derived(self, key: Callable[..., Any], build: Callable[["IndexStore"], T]) -> T:
+    def derived(self, key: Callable[..., Any], build: Callable[[IndexStore], T]) -> T:
         """``build(self)`` once per index generation (corpus-wide tables of the layers above:
         decisions, document links), keyed by ``key``."""
         tables = self.snapshot().tables

@@ -28,7 +28,7 @@ from indexer.structure.actions import action_type, is_decision, opening_verb
 from indexer.structure.attendance import prose_attendees, read_block
 from indexer.structure.common import LEVEL1, LEVEL2, finish, merge, new_paragraph
 from indexer.structure.dating import dating_in, meeting_date
-from indexer.structure.opening import Opening, convened_at, find_meeting, find_chair, read_opening, stated_count
+from indexer.structure.opening import Opening, convened_at, find_chair, find_meeting, read_opening, stated_count
 from indexer.structure.suzhou_decisions import decision_action, follow_up, item_subject, lead_department
 
 __all__ = ["parse_minutes", "decision_action", "item_subject"]
