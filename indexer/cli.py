@@ -92,7 +92,7 @@ def ingest(obj, paths: tuple[Path, ...], workers, lock_timeout: float, max_mb: f
     click.echo(report.summary())
 
 
-def _header_lines(doc) -> list[str]:  # type: ignore[no-untyped-def]
+def _header_lines(doc) -> list[str]:
     """Jurisdiction and meeting lines of ``parse`` (empty fields left out)."""
     lines = []
     if j := doc.jurisdiction:
@@ -160,8 +160,9 @@ def parse_cmd(path: Path, as_json: bool, no_ocr: bool, ocr_pages: int, ocr_page_
 def search(obj, query: str, departments, years, year_from, year_to, topics, kinds, meetings, sort, page,
            per_page, as_json: bool) -> None:
     """Search the index: words are ANDed; "phrases", OR, -word and field:value work."""
-    from .query import SearchParams, search as run_search
     from .engine import IndexStore
+    from .query import SearchParams
+    from .query import search as run_search
 
     store = IndexStore.open(obj["index"])
     params = SearchParams(

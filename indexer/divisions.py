@@ -136,7 +136,7 @@ def fits(div: Division, level: str) -> bool:
     if level == "市":  # a municipality, a prefecture-level city or a county-level city
         return div.suffix == "市"
     want = _LEVEL_WORDS.get(level)
-    return bool(want) and div.level == want[0] and div.suffix in want[1]
+    return want is not None and div.level == want[0] and div.suffix in want[1]
 
 
 @lru_cache(maxsize=1)

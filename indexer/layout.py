@@ -155,7 +155,7 @@ def _paginate(pages: list[Page]) -> list[_Line]:
 
 def _page_numbers(physical: list[int], printed: list[int | None]) -> list[int | None]:
     """Printed number where a page has one; others shifted by the nearest printed offset."""
-    marked = [i for i, n in enumerate(printed) if n is not None]
+    marked = {i: n for i, n in enumerate(printed) if n is not None}
     if not marked:
         return list(physical)
     out: list[int | None] = []
@@ -164,7 +164,7 @@ def _page_numbers(physical: list[int], printed: list[int | None]) -> list[int | 
             out.append(printed[i])
             continue
         j = min(marked, key=lambda k: abs(k - i))
-        n = phys + (printed[j] - physical[j])
+        n = phys + (marked[j] - physical[j])
         out.append(n if n >= 1 else None)
     return out
 

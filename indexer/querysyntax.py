@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Union
 
 from indexer.docnumber import find_doc_numbers
 from indexer.errors import QueryError
@@ -75,16 +74,16 @@ class Field:
 
 @dataclass(frozen=True)
 class Not:
-    child: "Node"
+    child: Node
 
 
 @dataclass(frozen=True)
 class Bool:
     op: str  # "and" | "or"
-    children: tuple["Node", ...]
+    children: tuple[Node, ...]
 
 
-Node = Union[Word, Phrase, DocNum, Field, Not, Bool]
+Node = Word | Phrase | DocNum | Field | Not | Bool
 
 
 # --- lexer -----------------------------------------------------------------------------------
@@ -193,7 +192,7 @@ class _Parser:
         children = [self.parse_and()]
         while (t := self.peek()) is not None and t.kind == "or":
             self.i += 1
-            if self.peek() is None or self.peek().kind in ("rparen", "or"):
+            if (nxt := self.peek()) is None or nxt.kind in ("rparen", "or"):
                 raise QueryError("OR 后缺少检索词 (OR needs a word after it)")
             children.append(self.parse_and())
         return children[0] if len(children) == 1 else Bool("or", tuple(children))
@@ -213,7 +212,7 @@ class _Parser:
         t = self.peek()
         if t is not None and t.kind == "not":
             self.i += 1
-            if self.peek() is None or self.peek().kind in ("rparen", "or", "and"):
+            if (nxt := self.peek()) is None or nxt.kind in ("rparen", "or", "and"):
                 raise QueryError("NOT 后缺少检索词 (NOT needs a word after it)")
             return Not(self.parse_unary())
         return self.parse_atom()
@@ -228,7 +227,7 @@ class _Parser:
             if self.peek() is None:
                 raise QueryError("括号不成对：缺少右括号 (unbalanced parenthesis: missing ')')")
             node = self.parse_or()
-            if self.peek() is None or self.peek().kind != "rparen":
+            if (nxt := self.peek()) is None or nxt.kind != "rparen":
                 raise QueryError("括号不成对：缺少右括号 (unbalanced parenthesis: missing ')')")
             self.i += 1
             self.depth -= 1

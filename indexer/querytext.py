@@ -108,6 +108,7 @@ def _segments(q: str) -> list[_Segment]:
     """The query cut the way ``querysyntax.lex`` cuts it, keeping every character."""
     docnums = {start: (end, canon) for start, end, canon in find_doc_numbers(q, typed=True)}
     segs: list[_Segment] = []
+    canon: str | None
     i, n = 0, len(q)
     while i < n:
         ch = q[i]

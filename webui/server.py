@@ -56,7 +56,7 @@ def error_body(code: int, reason: str, path: str) -> tuple[str, bytes]:
     message = _SERVER_MESSAGES.get(code, reason)
     if path.startswith("/api/"):
         return "application/json", json.dumps({"error": message}, ensure_ascii=False).encode("utf-8")
-    return "text/plain; charset=utf-8", f"{code} {reason}: {message}\n".encode("utf-8")
+    return "text/plain; charset=utf-8", f"{code} {reason}: {message}\n".encode()
 
 
 class SecureErrorTask(ErrorTask):
@@ -92,7 +92,7 @@ def connection_limit(wanted: int = CONNECTION_LIMIT) -> int:
 
 
 def create_server(app: Flask, host: str = "127.0.0.1", port: int = 8000, threads: int = 8,
-                  idle_timeout: int = IDLE_TIMEOUT, connections: int = CONNECTION_LIMIT):  # type: ignore[no-untyped-def]
+                  idle_timeout: int = IDLE_TIMEOUT, connections: int = CONNECTION_LIMIT):
     """A waitress server with our limits and error responses (not yet running)."""
     server = waitress.create_server(
         app, host=host, port=port, threads=threads, ident="policysearch",

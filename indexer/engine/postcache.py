@@ -22,8 +22,8 @@ from pickle import loads
 from typing import Any
 
 from whoosh import matching
-from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh import query as wq
+from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.matching import ListMatcher, ReadTooFar
 
 MIN_DOC_FREQUENCY = 1_000  # rarer words are cheap to read from the index each time
@@ -35,6 +35,8 @@ class SortedIdsMatcher(ListMatcher):
     """``ListMatcher`` whose ``skip_to`` bisects: Whoosh's steps one id at a time, which made
     an intersection with a long list a Python loop."""
 
+    _i: int  # ListMatcher's current position in ``_ids``
+
     def skip_to(self, id: int) -> None:  # noqa: A002 (Whoosh's signature)
         if not self.is_active():
             raise ReadTooFar
@@ -45,7 +47,7 @@ class SortedIdsMatcher(ListMatcher):
 class PositionsMatcher(SortedIdsMatcher):
     """A cached posting list with positions: what Whoosh's span (phrase) matchers read."""
 
-    def __init__(self, postings: "Postings", scorer: Any, term: tuple[str, bytes], terminfo: Any, i: int = 0):
+    def __init__(self, postings: Postings, scorer: Any, term: tuple[str, bytes], terminfo: Any, i: int = 0):
         # The term info is what block-quality bounds read (``block_min_length`` …): Whoosh asks
         # for them whenever a union or exclusion is optimised with ``replace()``, scored or not.
         super().__init__(postings.ids, weights=postings.weights, scorer=scorer, term=term, position=i,
@@ -66,7 +68,7 @@ class PositionsMatcher(SortedIdsMatcher):
 
         return [Span(pos) for pos in self.value_as("positions")]
 
-    def copy(self) -> "PositionsMatcher":
+    def copy(self) -> PositionsMatcher:
         return PositionsMatcher(self._postings, self._scorer, self._term, self._terminfo, self._i)
 
 

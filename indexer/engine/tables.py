@@ -115,7 +115,7 @@ class GenerationTables:
             return self._derived[key]
 
     @classmethod
-    def build(cls, searcher: Searcher) -> "GenerationTables":
+    def build(cls, searcher: Searcher) -> GenerationTables:
         """Built from the (few) document records and the ``doc_id`` postings, so paragraph
         records need not repeat document-level values."""
         reader = searcher.reader()
@@ -132,7 +132,7 @@ class GenerationTables:
         members: dict[str, range | array] = {}
         for term in reader.lexicon("doc_id"):
             doc_id = term.decode("utf-8")
-            nums = [n for n in posting_ids(reader, "doc_id", term) if n not in record_doc]
+            nums: Sequence[int] = [n for n in posting_ids(reader, "doc_id", term) if n not in record_doc]
             if not nums:
                 continue
             if nums[-1] - nums[0] + 1 == len(nums):
@@ -145,11 +145,11 @@ class GenerationTables:
         columns: dict[str, list[Any]] = {name: [None] * size for name in ("year", "kind", "meeting")}
         where: dict[str, dict[Any, list[Sequence[int]]]] = {name: {} for name in facets.FACETS}
         for doc_id, nums in members.items():
-            doc = docs.get(doc_id)
-            if doc is None:
+            document = docs.get(doc_id)
+            if document is None:
                 continue
-            for name, value in (("year", doc.year or None), ("kind", doc.kind or None),
-                                ("meeting", meeting_label(doc))):
+            for name, value in (("year", document.year or None), ("kind", document.kind or None),
+                                ("meeting", meeting_label(document))):
                 if value is None:
                     continue
                 column = columns[name]
@@ -170,7 +170,7 @@ class GenerationTables:
                     column[n] = shared.setdefault(grown, grown)
                 if nums:
                     where[facet][value] = [nums]
-        days = {i: date_key(d.date) for i, d in docs.items()}
+        days: dict[str | None, int] = {i: date_key(d.date) for i, d in docs.items()}
         return cls(
             generation=reader.generation(),
             docs=docs,

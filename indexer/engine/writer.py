@@ -64,6 +64,8 @@ class ParallelWriter(MpWriter):
     two segments.
     """
 
+    docbuffer: list[Any]  # MpWriter's records not yet handed to a sub-writer
+
     def __init__(self, ix: windex.Index, procs: int, **kwargs: Any):
         super().__init__(ix, procs=procs, multisegment=True, **kwargs)
         self._batches = 0

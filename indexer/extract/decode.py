@@ -61,10 +61,11 @@ def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, str]:
                 raise UndecodableError(f"invalid {encoding.upper()} after its byte-order mark")
             return text, encoding
     if declared:
-        encoding = canonical_encoding(declared)
-        text = _strict(data, encoding) if encoding else None
-        if text is not None:
-            return text, encoding
+        declared_encoding = canonical_encoding(declared)
+        if declared_encoding:
+            text = _strict(data, declared_encoding)
+            if text is not None:
+                return text, declared_encoding
         log.info("declared charset %r does not decode; detecting instead", declared)
     try:
         return data.decode("utf-8"), "utf-8"

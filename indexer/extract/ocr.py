@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
+
+if TYPE_CHECKING:
+    from rapidocr.utils.output import RapidOCROutput
 
 ENGINE = "RapidOCR PP-OCRv6 (ONNX Runtime)"
 DPI = 200  # what a copier scans at; PP-OCR reads 3号/4号 body text well from it
@@ -88,9 +91,11 @@ class Reader:
 
     def read(self, image: Any) -> list[Box]:
         """Boxes of one page image (a numpy RGB array)."""
-        result = self._engine(image)
+        # Detection, classification and recognition all run, so the engine returns a full result
+        result = cast("RapidOCROutput", self._engine(image))
         if result.boxes is None or result.txts is None:
             return []
+        assert result.scores is not None  # set with ``txts`` (filter_by_text_score)
         boxes = []
         for corners, text, score in zip(result.boxes, result.txts, result.scores):
             xs = [float(point[0]) for point in corners]

@@ -27,8 +27,8 @@ import resource
 import signal
 import sys
 import warnings
-from pathlib import Path
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 NO_TEXT_REASON = "no text layer (scanned or image-only PDF)"
@@ -203,6 +203,7 @@ def check_text(result: dict[str, Any]) -> dict[str, Any]:
 def _ocr_module() -> Any:
     """``ocr.py`` beside this file, loaded by path (this process runs with ``-I``)."""
     spec = importlib.util.spec_from_file_location("_policysearch_ocr", Path(__file__).with_name("ocr.py"))
+    assert spec is not None and spec.loader is not None  # a ``.py`` path always gets a source loader
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module  # dataclasses look their module up there
     spec.loader.exec_module(module)

@@ -8,8 +8,8 @@ import cn2an
 
 from indexer import topics
 from indexer.citation import assign_citations
-from indexer.depttypes import get_taxonomy
 from indexer.deptresolve import Resolver
+from indexer.depttypes import get_taxonomy
 from indexer.gazetteer import get_gazetteer
 from indexer.models import Document, Item, Paragraph
 from indexer.references import cited_numbers, find_references
@@ -164,7 +164,7 @@ def finish(doc: Document, local: bool) -> Document:
         doc.topics = merge(*(item.topics for item in doc.items)) or topics.classify(doc.title, body)
     for para in doc.paragraphs:
         if not para.topics:
-            item = next((i for i in doc.items if i.label == para.item), None)
-            para.topics = list(item.topics) if item and item.topics else list(doc.topics)
+            owner = next((i for i in doc.items if i.label == para.item), None)
+            para.topics = list(owner.topics) if owner and owner.topics else list(doc.topics)
     assign_citations(doc)
     return doc

@@ -118,10 +118,10 @@ def parse_sections(extracted: Extracted, layout: Layout, kind: str) -> Document:
     doc.paragraphs, doc.items = paragraphs, items
     # 成文日期 (stated, or the date under the signature) is the document's date; 发布时间 is the web page's
     doc.date = meta.get("date") or meta.get("written") or doc.metadata.get("issued") or meta.get("published")
-    label = meta.get("topic")
-    if label:
-        doc.metadata["topic"] = label
-        top = topics.top_level_of(label)
+    topic_label = meta.get("topic")
+    if topic_label:
+        doc.metadata["topic"] = topic_label
+        top = topics.top_level_of(topic_label)
         doc.topics = [top] if top else []
     body = "\n".join(p.text for p in paragraphs)
     if not doc.topics:
