@@ -68,8 +68,10 @@ class Case:
 
     def params(self) -> SearchParams:
         """Judgements name paragraphs, so they are scored on the paragraph ranking (grouping by
-        document keeps each document at its best paragraph's rank)."""
-        return SearchParams(q=self.query, per_page=DEPTH, group="para", **self.filters)
+        document keeps each document at its best paragraph's rank); the grouping class judges
+        what a researcher sees on the grouped page: documents."""
+        return SearchParams(q=self.query, per_page=DEPTH, group="doc" if self.category == "grouping" else "para",
+                            **self.filters)
 
 
 @dataclass(frozen=True)

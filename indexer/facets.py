@@ -59,6 +59,10 @@ SEARCH_FACETS: tuple[FacetSpec, ...] = (
     FacetSpec("year", "年份", "year", "year", order=BY_VALUE_DESC, param="years"),
     FacetSpec("topic", "主题", "topics", "topic", multi=True, param="topics"),
     FacetSpec("meeting", "会议", "meeting", "meeting", param="meetings"),
+    # the body's place as a path (山西省 / 山西省 › 吕梁市 / 山西省 › 吕梁市 › 兴县): ticking a
+    # province selects everything held or issued within it
+    FacetSpec("jurisdiction", "行政区划", "jurisdiction", "region", multi=True, param="jurisdictions"),
+    FacetSpec("dept_type", "部门类型", "dept_types", "dtype", multi=True, param="dept_types"),
 )
 # the decisions table's facets (fields are ``DecisionRow`` attributes), in sidebar order
 DECISION_FACETS: tuple[FacetSpec, ...] = (

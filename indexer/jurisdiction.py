@@ -130,3 +130,18 @@ def from_issuer(issuer: str | None) -> Jurisdiction | None:
     rest = issuer[pos:]
     body = "人大常委会" if rest.startswith(("人民代表大会常务委员会", "人大常委会")) else "政府"
     return build(divs, deepest, body)
+
+
+PATH_SEP = " › "
+
+
+def place_paths(place: Jurisdiction | None) -> tuple[str, ...]:
+    """The facet values of a jurisdiction, from the province down (山西省, 山西省 › 吕梁市,
+    山西省 › 吕梁市 › 兴县; 国家 for national bodies): selecting a province selects every body
+    within it. Empty when the place is not known: nothing is guessed."""
+    if place is None:
+        return ()
+    if place.level == "国家":
+        return ("国家",)
+    parts = [p for p in (place.province, place.prefecture, place.county) if p]
+    return tuple(PATH_SEP.join(parts[: i + 1]) for i in range(len(parts)))

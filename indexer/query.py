@@ -25,8 +25,10 @@ from indexer.engine import Match, SearchableStore, SearchSnapshot
 from indexer.errors import QueryError
 from indexer.grouping import DocGroup, count_documents, group_ranked, hits_in
 from indexer.querycompile import Compiled, compile_query, resolve_department, resolve_kind, resolve_topic
-from indexer.querysyntax import Node, parse
+from indexer.querysyntax import Node, lex, parse
+from indexer.querytext import Rewritten, rewrite
 from indexer.snippets import make_snippet
+from indexer.spelling import SpellVocabulary, candidate_words
 
 log = logging.getLogger(__name__)
 
@@ -37,8 +39,8 @@ GROUP_DEPTH_MAX = 200_000  # deepest paragraph ranking a grouped search reads
 MAX_PER_PAGE = 100
 MAX_WINDOW = 10_000  # page * per_page: deep paging costs a full sort for nothing useful
 TIME_LIMIT = 3.0  # seconds of matching per search before the ranking is cut short (totals stay exact)
-NOTICE_FALLBACK = "没有同时包含全部检索词的段落，以下为包含任一检索词的结果。(No paragraph contains all the words; showing paragraphs with any of them.)"
-NOTICE_TIMEOUT = "检索超时，结果可能不完整。(The search timed out; results may be incomplete.)"
+NOTICE_FALLBACK = "没有同时包含全部检索词的段落，以下为包含其中部分检索词的结果（包含越多排名越前）。"
+NOTICE_TIMEOUT = "检索超时，结果可能不完整。"
 
 
 @dataclass
@@ -51,6 +53,8 @@ class SearchParams:
     topics: list[str] = field(default_factory=list)
     kinds: list[str] = field(default_factory=list)
     meetings: list[str] = field(default_factory=list)
+    jurisdictions: list[str] = field(default_factory=list)  # place paths (jurisdiction_paths)
+    dept_types: list[str] = field(default_factory=list)
     sort: str = "relevance"
     page: int = 1
     per_page: int = 10
@@ -90,6 +94,8 @@ def _selected(params: SearchParams) -> dict[str, list[Any]]:
         "topic": list(dict.fromkeys(resolve_topic(t) for t in params.topics if t)),
         "kind": list(dict.fromkeys(resolve_kind(k) for k in params.kinds if k)),
         "meeting": list(dict.fromkeys(m for m in params.meetings if m)),
+        "jurisdiction": list(dict.fromkeys(j.strip() for j in params.jurisdictions if j.strip())),
+        "dept_type": list(dict.fromkeys(t.strip() for t in params.dept_types if t.strip())),
     }
 
 
@@ -107,6 +113,7 @@ def _hit(fields: dict[str, Any], score: float | None, compiled: Compiled) -> dic
         "departments": _split(fields.get("departments")),
         "topics": _split(fields.get("topics")),
         "doc_number": fields.get("doc_number"),
+        "jurisdiction": fields.get("jurisdiction"),
         "page": fields.get("page"),
         "text": text,
         "snippet": make_snippet(text, compiled.terms, compiled.departments, compiled.doc_numbers),
@@ -136,12 +143,14 @@ class _Ranked:
     groups: list[DocGroup]  # documents, when grouped
     grouped: bool
     fallback: str | None
+    rewritten: Rewritten  # what was searched for, and the words dropped from what was typed
 
 
 def _rank(store: SearchableStore, params: SearchParams, wanted: int,
           selections: Callable[[SearchSnapshot], dict[str, frozenset[int]]]) -> _Ranked:
     """The first ``wanted`` results (paragraphs, or documents when grouped) of ``params``."""
-    tree = parse(params.q)
+    rewritten = rewrite(params.q)
+    tree = parse(rewritten.text)
     compiled = compile_query(tree, mode="and")
     if compiled.query is None and params.q.strip():
         raise QueryError(f"检索式中没有可检索的文字：{params.q} (the query has no searchable words)")
@@ -164,7 +173,7 @@ def _rank(store: SearchableStore, params: SearchParams, wanted: int,
         groups = group_ranked(ranked, snap.doc_of, wanted) if grouped else []
         if not grouped or len(groups) >= wanted or len(ranked) < depth or depth >= GROUP_DEPTH_MAX \
                 or found.timed_out:
-            return _Ranked(snap, used, found, matched, ranked, groups, grouped, fallback)
+            return _Ranked(snap, used, found, matched, ranked, groups, grouped, fallback, rewritten)
         depth *= 8  # the ranked paragraphs held too few documents: rank deeper
 
 
@@ -191,7 +200,9 @@ def search(store: SearchableStore, params: SearchParams) -> dict[str, Any]:
 
     wanted = params.page * params.per_page
     r = _rank(store, params, wanted, selections)
-    notices = ([NOTICE_FALLBACK] if r.fallback else []) + ([NOTICE_TIMEOUT] if r.found.timed_out else [])
+    hits = list(_hits(r, (params.page - 1) * params.per_page, wanted))
+    notices = [n for n in (r.rewritten.notice(), NOTICE_FALLBACK if r.fallback else None,
+                           NOTICE_TIMEOUT if r.found.timed_out else None) if n]
     return {
         "query": params.q,
         "total": len(r.snap.paragraphs if r.matched is None else r.matched),
@@ -200,11 +211,25 @@ def search(store: SearchableStore, params: SearchParams) -> dict[str, Any]:
         "page": params.page,
         "per_page": params.per_page,
         "fallback": r.fallback,
-        "hits": list(_hits(r, (params.page - 1) * params.per_page, wanted)),
+        "hits": hits,
         "facets": facets.count(r.snap.facets, r.found.base, chosen, selected),
         "took_ms": round((time.perf_counter() - t0) * 1000, 1),
         "notice": " ".join(notices) or None,
+        "suggestion": _suggestion(store, r) if r.fallback or not r.ranked else None,
     }
+
+
+def spelling_vocabulary(store: SearchableStore) -> SpellVocabulary:
+    """The index's frequent words for spelling suggestions, once per generation (seconds on a
+    large index: the web app builds it ahead, after its first answer)."""
+    return store.derived(SpellVocabulary, lambda s: SpellVocabulary(candidate_words(s.snapshot().vocabulary())))
+
+
+def _suggestion(store: SearchableStore, r: _Ranked) -> str | None:
+    """您是不是要找 for a query that found little: its typed words with likely typos corrected
+    from the index's own vocabulary (None when no word needs a correction)."""
+    words = [t.value for t in lex(r.rewritten.text) if t.kind == "word" and not t.negated]
+    return spelling_vocabulary(store).suggest(words, r.snap.word_frequency) if words else None
 
 
 def export_hits(store: SearchableStore, params: SearchParams, limit: int) -> Iterator[dict[str, Any]]:

@@ -18,11 +18,13 @@ from indexer.errors import QueryError
 from indexer.gazetteer import get_gazetteer
 from indexer.normalize import fold
 from indexer.querysyntax import Bool, DocNum, Field, Node, Not, Phrase
+from indexer.synonyms import expansions, get_synonyms
 
 MAX_TERMS = 64
 # Score of a title match, times an idf over paragraphs (BM25F gave a one-word title match of
 # average length, indexed on every paragraph with a field boost of 1.5, 1.5 times the idf).
 TITLE_BOOST = 1.5
+SYNONYM_WEIGHT = 0.5  # an alternative the researcher did not type counts half
 KINDS = {
     "minutes": "minutes", "纪要": "minutes", "会议纪要": "minutes", "会议": "minutes",
     "policy": "policy", "政策": "policy", "政策文件": "policy", "文件": "policy",
@@ -122,8 +124,22 @@ class _Compiler:
         return _combine(self.mode, parts, coordinate=True)
 
     def _words(self, text: str, positive: bool) -> list[qt.Q | None]:
-        """Words of an unquoted run. In AND mode the run also scores as a phrase (optional
-        clause), so 智能化改造数字化转型 ranks the paragraphs where the words are adjacent first."""
+        """Words of an unquoted run, each term of the policy-language synonym table found in it
+        standing for itself or its alternatives (``_with_synonyms``). Only when all words must
+        match: the fallback ranks by how many typed words a paragraph holds, and an alternative
+        the researcher did not type must not count as one of them."""
+        parts: list[qt.Q | None] = []
+        pos = 0
+        for start, end, term in get_synonyms().find(text) if self.mode == "and" else ():
+            parts += self._plain_words(text[pos:start], positive)
+            typed = self._plain_words(text[start:end], positive)
+            parts.append(_with_synonyms(_combine("and", typed), term, self.out.terms if positive else None))
+            pos = end
+        return parts + self._plain_words(text[pos:], positive)
+
+    def _plain_words(self, text: str, positive: bool) -> list[qt.Q | None]:
+        """Words of a run. In AND mode the run also scores as a phrase (optional clause), so
+        智能化改造数字化转型 ranks the paragraphs where the words are adjacent first."""
         words = get_segmenter().words(text)
         self.budget(len(words))
         if positive:
@@ -145,7 +161,7 @@ class _Compiler:
         if node.name == "topic":
             return qt.Term("topics", resolve_topic(value))
         if node.name == "docnum":
-            canonical = normalize_doc_number(value)
+            canonical = normalize_doc_number(value, typed=True)
             if canonical is None:
                 raise QueryError(f"不是有效的发文字号：{value}（例如 国发〔2018〕39号）(not a document number)")
             return self.compile(DocNum(canonical), positive)
@@ -179,6 +195,24 @@ def _text_phrase(words: list[str]) -> qt.Q | None:
     if len(words) == 1:
         return _text_term(words[0])
     return qt.Or((qt.Phrase("text", tuple(words)), _in_title(qt.Phrase("title", tuple(words)))))
+
+
+def _with_synonyms(typed: qt.Q | None, term: str, highlight: set[str] | None) -> qt.Q | None:
+    """``typed`` or any alternative of ``term`` (双碳 -> 碳达峰 and 碳中和 together), the
+    alternatives at ``SYNONYM_WEIGHT``: a paragraph that writes the full form satisfies the query,
+    and one that writes what was typed ranks first."""
+    alternatives: list[qt.Q] = []
+    for words in expansions(term):
+        phrases = [p for p in (_text_phrase(get_segmenter().words(w)) for w in words) if p is not None]
+        if not phrases:
+            continue
+        if highlight is not None:
+            highlight.update(t for w in words for t in get_segmenter().words(w))
+        alternatives.append(qt.And(tuple(phrases), boost=SYNONYM_WEIGHT) if len(phrases) > 1
+                            else qt.Or((phrases[0],), boost=SYNONYM_WEIGHT))
+    if typed is None or not alternatives:
+        return typed
+    return qt.Or((typed, *alternatives))
 
 
 def _in_title(query: qt.Q) -> qt.DocLevel:

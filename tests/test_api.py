@@ -23,7 +23,7 @@ def test_search_json_has_the_result_shape_field_by_field(fclient: FlaskClient) -
     assert response.status_code == 200 and response.mimetype == "application/json"
     data = response.get_json()
     assert list(data) == ["query", "total", "total_docs", "group", "page", "per_page", "fallback", "hits", "facets",
-                          "took_ms", "notice"]
+                          "took_ms", "notice", "suggestion"]
     assert (data["query"], data["total"], data["total_docs"], data["group"], data["page"], data["per_page"],
             data["fallback"], data["notice"]) == ("两网融合", 1, 1, "doc", 1, 10, None, None)
     assert isinstance(data["took_ms"], float)
@@ -41,6 +41,7 @@ def test_search_json_has_the_result_shape_field_by_field(fclient: FlaskClient) -
         "departments": [],
         "topics": ["城乡建设、环境保护"],
         "doc_number": None,
+        "jurisdiction": None,
         "page": 6,
         "text": "（三）各地各相关部门要积极探索再生资源回收和垃圾分类处置“两网融合”，推动“互联网+资源回收”深入发展，"
                 "提升“962030”预约回收平台服务水平，扩大回收体系的服务范围。",
@@ -54,6 +55,7 @@ def test_search_json_has_the_result_shape_field_by_field(fclient: FlaskClient) -
     assert data["facets"] == {
         "department": [], "year": [{"value": 2020, "count": 1}], "topic": [{"value": "城乡建设、环境保护", "count": 1}],
         "kind": [{"value": "minutes", "count": 1}], "meeting": [{"value": "苏州市政府第120次常务会议", "count": 1}],
+        "jurisdiction": [], "dept_type": [],  # the hand-made fixture states no place
     }
 
 
@@ -141,7 +143,7 @@ def test_csv_export_has_header_and_one_row_per_paragraph(fclient: FlaskClient) -
     assert first == {
         "doc_id": "suzhou-gov-exec-120", "para_id": "p1", "title": "苏州市政府第120次常务会议纪要", "kind": "minutes",
         "date": "2020-12-07", "meeting": "苏州市政府第120次常务会议", "item": "", "label": "", "departments": "",
-        "topics": "市场监管、安全生产监管；工业、交通；城乡建设、环境保护", "doc_number": "", "page": "3",
+        "topics": "市场监管、安全生产监管；工业、交通；城乡建设、环境保护", "doc_number": "", "jurisdiction": "", "page": "3",
         "citation": "苏州市政府第120次常务会议纪要 第3页", "permalink": "http://localhost/doc/suzhou-gov-exec-120#p1",
         "text": first["text"],
     }

@@ -28,12 +28,12 @@ SEED = "suzhou-gov-exec-120"
 def test_result_shape(store):
     r = run(store, "两客一危")
     assert set(r) == {"query", "total", "total_docs", "group", "page", "per_page", "fallback", "hits", "facets",
-                      "took_ms", "notice"}
+                      "took_ms", "notice", "suggestion"}
     assert (r["query"], r["total"], r["total_docs"], r["page"], r["per_page"], r["fallback"], r["notice"]) == (
         "两客一危", 1, 1, 1, 10, None, None)
     hit = r["hits"][0]
     assert set(hit) == {"doc_id", "para_id", "title", "kind", "date", "meeting", "item", "label", "departments", "topics",
-                        "doc_number", "page", "text", "snippet", "citation", "score"}
+                        "doc_number", "jurisdiction", "page", "text", "snippet", "citation", "score"}
     assert hit["doc_id"] == SEED and hit["para_id"] == "p4"
     assert hit["meeting"] == "苏州市政府第120次常务会议"
     assert (hit["kind"], hit["date"], hit["item"], hit["page"]) == ("minutes", "2020-12-07", "一", 3)
@@ -41,7 +41,7 @@ def test_result_shape(store):
     assert hit["topics"] == ["市场监管、安全生产监管"]
     assert "<mark>两客一危</mark>" in hit["snippet"]
     assert isinstance(hit["score"], float)
-    assert set(r["facets"]) == {"department", "year", "topic", "kind", "meeting"}
+    assert set(r["facets"]) == {"department", "year", "topic", "kind", "meeting", "jurisdiction", "dept_type"}
 
 
 @pytest.mark.parametrize("q, expected", [

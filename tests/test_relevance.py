@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -21,7 +20,6 @@ from indexer.models import Document, Paragraph
 from indexer.query import SearchParams, search
 from indexer.querysyntax import Bool, Field, Word, parse
 from indexer.engine import IndexStore
-from indexer.querytext import rewrite
 
 # The score reached on 2026-11-26 (72 queries, docs/RELEVANCE.md), rounded down: losing any
 # query that currently meets its requirement fails.
@@ -205,24 +203,24 @@ def test_round2_judgements_name_indexed_paragraphs(store: IndexStore) -> None:
     assert stale_judgements(store, load_cases(ROUND2_PATH)) == []
 
 
-def _rewritten(cases: list[Case]) -> list[Case]:
-    return [replace(c, query=rewrite(c.query).text) for c in cases]
-
-
 @pytest.mark.shared
-def test_rewrite_finds_typed_doc_numbers_and_article_numbers(store: IndexStore) -> None:
-    """What the query-text rewrite alone brings: every 发文字号 and article number typed the way
-    people type it ranks first once rewritten (the engine does not call rewrite yet)."""
+def test_typed_doc_numbers_and_article_numbers_rank_first(store: IndexStore) -> None:
+    """Every 发文字号 and article number typed the way people type it ranks first (the search
+    rewrites the query text before parsing it)."""
     cases = [c for c in load_cases(ROUND2_PATH)
              if c.category in ("doc_number_typed", "article_number") and c.must == "first"]
     assert len(cases) >= 14
-    misses = [(o.case.id, o.case.query, o.rank) for o in evaluate(store, _rewritten(cases)) if o.rank != 1]
+    misses = [(o.case.id, o.case.query, o.rank) for o in evaluate(store, cases) if o.rank != 1]
     assert misses == []
 
 
+# Round 2 (question phrasing, synonyms, article numbers, typed 发文字号, title look-alikes,
+# grouping) as measured on 2026-11-30, rounded down: 51/54 requirements met.
+MIN_MET_ROUND2 = 0.94
+
+
 @pytest.mark.shared
-def test_rewrite_loses_no_round1_query(store: IndexStore, outcomes: list[Outcome]) -> None:
-    """Every round-1 query that meets its requirement as typed still meets it rewritten."""
-    met = [o.case for o in outcomes if o.met]
-    lost = [(o.case.id, o.case.query) for o in evaluate(store, _rewritten(met)) if not o.met]
-    assert lost == []
+def test_round2_scores_meet_thresholds(store: IndexStore) -> None:
+    outcomes = evaluate(store, load_cases(ROUND2_PATH))
+    s = score(outcomes)
+    assert s.share(s.met) >= MIN_MET_ROUND2, render(outcomes, misses_only=True)

@@ -18,7 +18,7 @@ from typing import Any
 
 from flask import Flask
 
-from indexer.query import SearchParams
+from indexer.query import SearchParams, spelling_vocabulary
 from indexer.query import search as run_search
 
 from . import api, decisions, departments, document, errors, search, security
@@ -75,9 +75,11 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 
 def _warm(app: Flask) -> None:
-    """Build the corpus tables (decisions, links, references) ahead of the first page that needs them."""
+    """Build the corpus tables (decisions, links, references) and the spelling vocabulary ahead
+    of the first page that needs them."""
     try:
         with app.app_context():
             corpus_tables()
+            spelling_vocabulary(resources().store)
     except Exception:  # the page that needs them will build them and report the error itself
         log.exception("could not prepare the lifecycle tables")

@@ -27,7 +27,7 @@ CSV_MAX_ROWS = 10_000
 ATOM_ENTRIES = 50
 CSV_COLUMNS = (
     "doc_id", "para_id", "title", "kind", "date", "meeting", "item", "label", "departments", "topics",
-    "doc_number", "page", "citation", "permalink", "text",
+    "doc_number", "jurisdiction", "page", "citation", "permalink", "text",
 )
 
 

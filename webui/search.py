@@ -76,6 +76,7 @@ def index() -> tuple[str, int]:
         pages=pager(state, params.page, params.per_page,
                     result["total_docs"] if params.group == "doc" else result["total"]),
         grouped=params.group == "doc",
+        suggestion_url=search_href(state.replaced("q", result["suggestion"])) if result["suggestion"] else None,
         group_links=[(label, search_href(state.replaced("group", key)), params.group == key)
                      for key, label in GROUP_LABELS.items()],
         first_rank=(params.page - 1) * params.per_page + 1,

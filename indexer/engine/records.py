@@ -26,9 +26,9 @@ from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from indexer.citation import citation_label
 from indexer.engine.tokenizer import policy_analyzer
 from indexer.labels import meeting_label
-from indexer.models import Document, Meeting, Paragraph
+from indexer.models import Document, Jurisdiction, Meeting, Paragraph
 
-FORMAT_VERSION = 6  # 6: the tokenizer is pickled as indexer.engine.tokenizer.PolicyTokenizer
+FORMAT_VERSION = 6  # 6: tokenizer pickled as indexer.engine.tokenizer.PolicyTokenizer; jurisdictions
 
 PARA, DOC = "p", "d"
 # BM25F weight of a paragraph by its role: titles, headings and decisions carry the meaning.
@@ -38,7 +38,7 @@ ROLE_BOOST = {"title": 2.0, "heading": 1.5, "decision": 1.4, "lead": 1.2}
 # it is not the one ``citation_label`` derives.
 PARA_STORED = ("para_id", "text", "item", "label", "page", "departments", "topics", "citation")
 # Document-level values kept on the document record for hits, facets and sorting.
-DOC_INFO = ("doc_id", "kind", "title", "date", "doc_number", "topics", "meeting")
+DOC_INFO = ("doc_id", "kind", "title", "date", "doc_number", "topics", "meeting", "jurisdiction", "department_types")
 
 
 def build_schema() -> Schema:
@@ -135,13 +135,15 @@ def doc_info(doc: Document) -> dict[str, Any]:
     """The document-level values hits show, as plain data (no empty values)."""
     info = {name: getattr(doc, name) for name in DOC_INFO}
     info["meeting"] = asdict(doc.meeting) if doc.meeting else None
-    return {k: v for k, v in info.items() if v not in (None, "", [])}
+    info["jurisdiction"] = asdict(doc.jurisdiction) if doc.jurisdiction else None
+    return {k: v for k, v in info.items() if v not in (None, "", [], {})}
 
 
 def info_document(info: dict[str, Any]) -> Document:
     """A ``Document`` with only the ``doc_info`` values: enough for labels and citations."""
-    meeting = info.get("meeting")
-    return Document(**{**info, "meeting": Meeting(**meeting) if meeting else None})
+    meeting, place = info.get("meeting"), info.get("jurisdiction")
+    return Document(**{**info, "meeting": Meeting(**meeting) if meeting else None,
+                       "jurisdiction": Jurisdiction(**place) if place else None})
 
 
 def hit_fields(doc: Document, stored: tuple[Any, ...]) -> dict[str, Any]:
@@ -163,6 +165,7 @@ def hit_fields(doc: Document, stored: tuple[Any, ...]) -> dict[str, Any]:
         "departments": para.get("departments"),
         "topics": para.get("topics") or keywords(doc.topics),
         "doc_number": doc.doc_number,
+        "jurisdiction": doc.jurisdiction.name if doc.jurisdiction else None,
         "page": para.get("page"),
         "text": para["text"],
         "citation": para["citation"] if para.get("citation") is not None else citation_label(doc, label_para),

@@ -21,6 +21,7 @@ from whoosh.searching import Searcher
 from indexer import facets
 from indexer.engine.postcache import posting_ids
 from indexer.engine.records import DOC, hit_fields, info_document
+from indexer.jurisdiction import place_paths
 from indexer.labels import meeting_label
 from indexer.models import Document
 
@@ -170,6 +171,7 @@ class GenerationTables:
                     column[n] = shared.setdefault(grown, grown)
                 if nums:
                     where[facet][value] = [nums]
+        _document_columns(columns, where, docs, members, size)
         days: dict[str | None, int] = {i: date_key(d.date) for i, d in docs.items()}
         return cls(
             generation=reader.generation(),
@@ -181,3 +183,35 @@ class GenerationTables:
             date_keys=[days.get(i, 0) for i in owner],
         )
 
+
+
+def _document_columns(columns: dict[str, list[Any]], where: dict[str, dict[Any, list[Sequence[int]]]],
+                      docs: dict[str, Document], members: dict[str, range | array], size: int) -> None:
+    """Multi-valued facets read off the document: its place (``place_paths``) for all its
+    paragraphs, and the types of the departments each paragraph names (from the document's own
+    name -> type table)."""
+    place = columns["jurisdiction"] = [()] * size
+    types = columns["dept_type"] = [()] * size
+    departments = columns["department"]
+    shared: dict[tuple[str, ...], tuple[str, ...]] = {}
+    for doc_id, nums in members.items():
+        doc = docs.get(doc_id)
+        if doc is None:
+            continue
+        paths = place_paths(doc.jurisdiction)
+        if paths:
+            for n in nums:
+                place[n] = paths
+            for path in paths:
+                where["jurisdiction"].setdefault(path, []).append(nums)
+        if not doc.department_types:
+            continue
+        found: dict[str, list[int]] = {}
+        for n in nums:
+            named = tuple(dict.fromkeys(t for d in departments[n] if (t := doc.department_types.get(d))))
+            if named:
+                types[n] = shared.setdefault(named, named)
+                for t in named:
+                    found.setdefault(t, []).append(n)
+        for t, ns in found.items():
+            where["dept_type"].setdefault(t, []).append(array("I", ns))

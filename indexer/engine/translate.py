@@ -24,7 +24,7 @@ COVER_MAX_FREQUENCY = 200  # paragraphs holding a compound as one token beyond w
 class DocSet(wq.Query):
     """Paragraph docnums (of the whole index) as a leaf query; each match scores ``score``."""
 
-    def __init__(self, key: qt.Q, docnums: Sequence[int], score: float):
+    def __init__(self, key: qt.DocLevel, docnums: Sequence[int], score: float):
         self.key = key  # the document-level condition it was resolved from
         self.docnums = docnums  # sorted
         self.score = score
