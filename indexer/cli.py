@@ -67,7 +67,7 @@ def _ocr_options(command):
 
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
-@click.option("--workers", type=int, default=None, help="Segmentation processes (default: CPU count).")
+@click.option("--workers", type=int, default=None, help="Segmentation and indexing processes (default: CPU count, at most 4).")
 @click.option("--lock-timeout", type=float, default=30.0, show_default=True,
               help="Seconds to wait for another ingest to release the index.")
 @click.option("--max-mb", type=float, default=50.0, show_default=True, help="Skip files larger than this (PDF; plain text and HTML at most 20 MB, a JSON line 16 MB).")
@@ -154,11 +154,16 @@ def parse_cmd(path: Path, as_json: bool, no_ocr: bool, ocr_pages: int, ocr_page_
 @click.option("--sort", type=click.Choice(["relevance", "newest", "oldest"]), default="relevance", show_default=True)
 @click.option("--page", type=int, default=1, show_default=True)
 @click.option("--per-page", type=int, default=10, show_default=True)
+@click.option("--region", "jurisdictions", multiple=True,
+              help="Place of the body, as a path (山西省, 山西省 › 吕梁市); repeatable.")
+@click.option("--dept-type", "dept_types", multiple=True, help="Department type (市场监管, 发展改革 …); repeatable.")
+@click.option("--group", type=click.Choice(["doc", "para"]), default="doc", show_default=True,
+              help="One result per document, or every matching paragraph.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON (the web API's shape).")
 @click.pass_obj
 @_die_on_errors
 def search(obj, query: str, departments, years, year_from, year_to, topics, kinds, meetings, sort, page,
-           per_page, as_json: bool) -> None:
+           per_page, jurisdictions, dept_types, group: str, as_json: bool) -> None:
     """Search the index: words are ANDed; "phrases", OR, -word and field:value work."""
     from .engine import IndexStore
     from .query import SearchParams
@@ -168,15 +173,18 @@ def search(obj, query: str, departments, years, year_from, year_to, topics, kind
     params = SearchParams(
         q=query, departments=list(departments), years=list(years), year_from=year_from, year_to=year_to,
         topics=list(topics), kinds=list(kinds), meetings=list(meetings), sort=sort, page=page,
-        per_page=per_page,
+        per_page=per_page, jurisdictions=list(jurisdictions), dept_types=list(dept_types), group=group,
     )
     result = run_search(store, params)
     if as_json:
         click.echo(json.dumps(result, ensure_ascii=False, indent=2))
         return
-    click.echo(f"{result['total']} hits ({result['took_ms']:.0f} ms)")
+    counted = f"{result['total_docs']} documents, " if group == "doc" else ""
+    click.echo(f"{counted}{result['total']} paragraphs ({result['took_ms']:.0f} ms)")
     if result.get("notice"):
         click.echo(result["notice"])
+    if result.get("suggestion"):
+        click.echo(f"您是不是要找：{result['suggestion']}")
     for i, hit in enumerate(result["hits"], start=(page - 1) * per_page + 1):
         click.echo(f"{i:3}. {hit['citation'] or hit['title']}  {hit['date'] or ''}  {hit['doc_id']}#{hit['para_id']}")
         click.echo(f"     {hit['text'][:100]}")
