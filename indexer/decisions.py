@@ -9,19 +9,20 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from . import csvexport
 from .errors import QueryError
 from .facets import DECISION_FACETS
+from .jurisdiction import place_paths
 from .labels import meeting_label
 from .models import Document
 from .normalize import fold
 
 SORT_KEYS = ("date", "meeting", "action", "lead_department")
 CSV_COLUMNS = (
-    "meeting", "date", "item", "label", "action", "subjects", "lead_department",
+    "meeting", "jurisdiction", "date", "item", "label", "action", "nature", "subjects", "lead_department",
     "follow_up", "doc_id", "para_id", "url", "text",
 )
 MAX_QUERY_CHARS = 200
@@ -47,6 +48,9 @@ class DecisionRow:
     follow_up: str | None
     para_id: str | None  # the decision's first paragraph (the web app links to it)
     text: str  # the decision's paragraphs, for full-text filtering and display
+    jurisdiction: str | None = None  # the body that held the meeting (None: the text does not say)
+    places: tuple[str, ...] = ()  # its place as facet paths (jurisdiction.place_paths)
+    nature: str | None = None  # 决定 (the meeting decided) or 表述 (it remarked, 指出/强调 …)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -93,6 +97,9 @@ def decision_rows(doc: Document) -> list[DecisionRow]:
                     follow_up=dec.follow_up,
                     para_id=first,
                     text="\n".join(texts.get(pid, "") for pid in dec.para_ids),
+                    jurisdiction=doc.jurisdiction.name if doc.jurisdiction else None,
+                    places=place_paths(doc.jurisdiction),
+                    nature=("决定" if dec.is_decision else "表述") if dec.action_type else None,
                 )
             )
     return rows
@@ -128,6 +135,8 @@ class DecisionQuery:
     departments: list[str] = field(default_factory=list)  # canonical names
     years: list[int] = field(default_factory=list)
     actions: list[str] = field(default_factory=list)
+    places: list[str] = field(default_factory=list)  # place paths: a province selects all within it
+    natures: list[str] = field(default_factory=list)  # 决定 / 表述
     sort: str = "date"
     descending: bool = True
 
@@ -144,12 +153,15 @@ def filter_rows(rows: Iterable[DecisionRow], query: DecisionQuery) -> list[Decis
         raise QueryError(f"筛选词过长（最多 {MAX_QUERY_CHARS} 字）/ filter text too long")
     words = [fold(w) for w in query.q.split()]
     depts, years, actions = set(query.departments), set(query.years), set(query.actions)
+    places, natures = set(query.places), set(query.natures)
     return [
         r
         for r in rows
         if (not depts or r.lead_department in depts)
         and (not years or r.year in years)
         and (not actions or r.action in actions)
+        and (not places or places.intersection(r.places))
+        and (not natures or r.nature in natures)
         and all(w in _haystack(r) for w in words)
     ]
 
@@ -171,7 +183,10 @@ def facets(rows: Iterable[DecisionRow]) -> dict[str, list[dict[str, Any]]]:
     rows = list(rows)
     result = {}
     for spec in DECISION_FACETS:
-        counts = Counter(value for r in rows if (value := getattr(r, spec.field)))
+        if spec.multi:
+            counts = Counter(value for r in rows for value in getattr(r, spec.field))
+        else:
+            counts = Counter(value for r in rows if (value := getattr(r, spec.field)))
         result[spec.name] = [{"value": v, "count": n} for v, n in spec.sort(counts.items())]
     return result
 
@@ -184,7 +199,7 @@ def select(rows: Iterable[DecisionRow], query: DecisionQuery) -> dict[str, Any]:
     """
     rows = list(rows)
     by_text = filter_rows(rows, DecisionQuery(q=query.q))
-    chosen = filter_rows(by_text, DecisionQuery(departments=query.departments, years=query.years, actions=query.actions))
+    chosen = filter_rows(by_text, replace(query, q=""))
     return {
         "total": len(chosen),
         "rows": sort_rows(chosen, query.sort, query.descending),
@@ -198,8 +213,8 @@ def to_csv(rows: Iterable[DecisionRow], link: Callable[[DecisionRow], str] = lam
     ``link(row)`` gives the ``url`` column: permalinks are the web app's to build.
     """
     return csvexport.to_csv(CSV_COLUMNS, (
-        [r.meeting, r.date, r.item, r.label, r.action, "；".join(r.subjects), r.lead_department,
-         r.follow_up, r.doc_id, r.para_id, link(r), r.text]
+        [r.meeting, r.jurisdiction, r.date, r.item, r.label, r.action, r.nature, "；".join(r.subjects),
+         r.lead_department, r.follow_up, r.doc_id, r.para_id, link(r), r.text]
         for r in rows
     ))
 

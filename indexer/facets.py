@@ -69,6 +69,8 @@ DECISION_FACETS: tuple[FacetSpec, ...] = (
     FacetSpec("action", "决定类型", "action", "action"),
     FacetSpec("department", "牵头部门", "lead_department", "dept"),
     FacetSpec("year", "年份", "year", "year", order=BY_VALUE_DESC),
+    FacetSpec("nature", "决定或表述", "nature", "nature"),
+    FacetSpec("region", "行政区划", "places", "region", multi=True),
 )
 SEARCH_FACET = {spec.name: spec for spec in SEARCH_FACETS}
 

@@ -146,6 +146,7 @@ def test_facets_count_values() -> None:
         "department": [{"value": ICT, "count": 2}, {"value": SAMR, "count": 1}],
         "year": [{"value": 2020, "count": 3}, {"value": 2019, "count": 1}],
         "action": [{"value": "原则同意", "count": 2}, {"value": "听取", "count": 1}, {"value": "要求", "count": 1}],
+        "nature": [], "region": [],  # hand-made rows state neither
     }
 
 
@@ -168,13 +169,13 @@ def test_select_counts_facets_before_facet_filters() -> None:
 
 def test_csv_has_bom_header_and_one_line_per_row() -> None:
     text = to_csv(_rows()[:1], link=lambda r: f"http://localhost:8000/doc/{r.doc_id}#{r.para_id}")
-    assert text.startswith("\ufeffmeeting,date,item,label,action,subjects,lead_department,follow_up,")
+    assert text.startswith("\ufeffmeeting,jurisdiction,date,item,label,action,nature,subjects,lead_department,follow_up,")
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
-    assert rows[1][:8] == [
+    assert [rows[1][i] for i in (0, 2, 3, 4, 5, 7, 8, 9)] == [
         "苏州市政府第120次常务会议", "2020-12-07", "二", "（一）", "原则同意",
         "关于推进制造业智能化改造和数字化转型的若干措施", ICT, "按程序发文实施",
     ]
-    assert rows[1][10] == "http://localhost:8000/doc/sz-120#p5"
+    assert rows[1][12] == "http://localhost:8000/doc/sz-120#p5"
     assert len(rows) == 2
 
 

@@ -67,3 +67,18 @@ def test_the_sidebar_and_the_api_carry_the_place(store: IndexStore) -> None:
     assert [h["jurisdiction"] for h in data["hits"]] == ["兴县人民政府"]
     csv = client.get("/api/search.csv?q=会议&region=山西省").get_data(as_text=True)
     assert "jurisdiction" in csv.splitlines()[0] and "兴县人民政府" in csv
+
+
+def test_the_decisions_table_narrows_by_place_and_by_decision_or_remark(store: IndexStore) -> None:
+    client = create_app({"INDEX_DIR": str(store.path), "TESTING": True}).test_client()
+    everything = client.get("/api/decisions").get_json()
+    regions = {row["value"] for row in everything["facets"]["region"]}
+    assert {"陕西省", "陕西省 › 西安市", "江苏省 › 苏州市"} <= regions
+    assert {row["value"] for row in everything["facets"]["nature"]} <= {"决定", "表述"}
+    shaanxi = client.get("/api/decisions?region=陕西省").get_json()
+    assert shaanxi["rows"]
+    assert {r["jurisdiction"] for r in shaanxi["rows"]} <= {"西安市新城区人民政府", "西安市未央区人民政府"}
+    decided = client.get("/api/decisions?nature=决定").get_json()
+    assert decided["rows"] and {r["nature"] for r in decided["rows"]} == {"决定"}
+    csv = client.get("/api/decisions.csv?region=陕西省").get_data(as_text=True)
+    assert csv.splitlines()[0].lstrip("\ufeff").startswith("meeting,jurisdiction,date")

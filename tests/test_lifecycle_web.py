@@ -102,10 +102,10 @@ def test_decisions_page_and_csv(app: Flask) -> None:
     response = client.get("/api/decisions.csv?action=原则同意")
     assert response.mimetype == "text/csv"
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
-    assert rows[0][:5] == ["meeting", "date", "item", "label", "action"]
+    assert rows[0][:6] == ["meeting", "jurisdiction", "date", "item", "label", "action"]
     assert len(rows) == 6
-    assert [r[2] for r in rows[1:]] == ["一", "二", "三", "四", "五"]
-    assert rows[2][:3] == ["苏州市政府第120次常务会议", "2020-12-07", "二"]
+    assert [r[3] for r in rows[1:]] == ["一", "二", "三", "四", "五"]
+    assert rows[2][:4] == ["苏州市政府第120次常务会议", "苏州市人民政府", "2020-12-07", "二"]
 
 
 def test_department_alias_redirects_to_canonical_page_with_seed_decision(app: Flask) -> None:

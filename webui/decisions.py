@@ -57,6 +57,8 @@ def parse_decision_args(state: QueryState) -> DecisionRequest:
         departments=canonical_departments(filter_values(state, "dept"), get_gazetteer().canonical),
         years=[year_value(v) for v in filter_values(state, "year")],
         actions=filter_values(state, "action"),
+        places=filter_values(state, "region"),
+        natures=filter_values(state, "nature"),
         sort=sort,
         descending=order == "desc",
     )
@@ -78,7 +80,8 @@ def row_json(row: DecisionRow) -> dict[str, Any]:
 
 
 def _facet_groups(facets: dict[str, list[dict[str, Any]]], query: DecisionQuery, state: QueryState) -> list[tuple[str, str, list[dict[str, Any]]]]:
-    selected = {"dept": set(query.departments), "year": {str(y) for y in query.years}, "action": set(query.actions)}
+    selected = {"dept": set(query.departments), "year": {str(y) for y in query.years}, "action": set(query.actions),
+                "nature": set(query.natures), "region": set(query.places)}
     return [
         (spec.label, spec.url_key, [
             {
