@@ -106,7 +106,7 @@ def test_paragraph_records_store_only_their_own_values(store: IndexStore):
         "doc_id": "suzhou-gov-exec-120", "para_id": "p3", "title": "苏州市政府第120次常务会议纪要",
         "kind": "minutes", "date": "2020-12-07", "meeting": "苏州市政府第120次常务会议", "item": "一",
         "label": "一（一）", "departments": "苏州市应急管理局", "topics": "市场监管、安全生产监管",
-        "doc_number": None, "page": 3,
+        "doc_number": None, "jurisdiction": None, "page": 3,
         "text": "（一）会议传达学习了全国煤矿安全生产工作紧急视频会议和省会议精神。原则同意市应急局关于我市岁末年初安全生产工作的汇报。",
         "citation": "苏州市政府第120次常务会议纪要 一（一） 第3页",
     }
