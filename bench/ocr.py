@@ -47,6 +47,7 @@ def seed_pages(count: int) -> list[list[str]]:
 
 
 def chars(text: str) -> str:
+    """Characters compared for accuracy: NFKC, no whitespace, no folio lines."""
     kept = [ln for ln in text.splitlines() if not ln.strip().startswith("—")]
     return "".join(unicodedata.normalize("NFKC", "".join(kept)).split())
 

@@ -78,7 +78,7 @@ class AndMaybe:
 class WordMatch:
     """The alternatives of one query word (in the text, in the title, its covers as phrases).
     Knowing its word lets the engine drop the covers of a compound that the index holds often
-    enough as one token (see ``covers_worth_matching``)."""
+    enough as one token (``engine.translate.COVER_MAX_FREQUENCY``)."""
 
     word: str
     alternatives: tuple[Q, ...]

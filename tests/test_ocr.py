@@ -4,21 +4,21 @@ back at >= 97% character accuracy and parses as its text version; the caps and -
 from __future__ import annotations
 
 import json
-import unicodedata
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from pdfgen import render_pdf
-from scangen import cjk_font, scanned_pdf, wrap
 
+from bench.ocr import chars, edit_distance
 from indexer.cli import cli
+from indexer.engine import IndexStore
 from indexer.extract import Limits, extract_path, iter_sources
 from indexer.extract.ocr import Box, clean_line, group_lines
 from indexer.models import Document, Extracted, Page
 from indexer.pipeline import ingest
-from indexer.engine import IndexStore
 from indexer.structure import parse
+from pdfgen import render_pdf
+from scangen import cjk_font, scanned_pdf, wrap
 
 DATA = Path(__file__).parent / "data"
 MINUTES = (DATA / "minutes-scan.txt").read_text(encoding="utf-8").splitlines()
@@ -54,22 +54,6 @@ def scanned(scan: Path, tmp_path_factory) -> Document:
         store.close()
 
 
-def _chars(text: str) -> str:
-    """Characters compared for accuracy: NFKC, no whitespace, no folio lines."""
-    lines = [ln for ln in text.splitlines() if not ln.strip().startswith("—")]
-    return "".join(unicodedata.normalize("NFKC", "".join(lines)).split())
-
-
-def edit_distance(a: str, b: str) -> int:
-    previous = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        current = [i]
-        for j, cb in enumerate(b, 1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
-        previous = current
-    return previous[-1]
-
-
 # --- pure helpers -------------------------------------------------------------------------------
 
 
@@ -99,8 +83,8 @@ def test_ocr_misreadings_of_folios_and_enumerations(read: str, fixed: str) -> No
 @needs_font
 def test_scan_has_no_text_layer_and_is_read_at_97_percent(scan: Path, scanned: Document) -> None:
     assert _reason(scan, Limits(ocr=False)) == "no text layer (scanned or image-only PDF); OCR is off"
-    truth = _chars("\n".join(MINUTES))
-    read = _chars("".join(p.text for p in scanned.paragraphs))
+    truth = chars("\n".join(MINUTES))
+    read = chars("".join(p.text for p in scanned.paragraphs))
     accuracy = 1 - edit_distance(read, truth) / len(truth)
     assert accuracy >= 0.97, (accuracy, read)
     assert scanned.page_count == 2
