@@ -149,7 +149,7 @@ def parse_cmd(path: Path, as_json: bool, no_ocr: bool, ocr_pages: int, ocr_page_
 @click.option("--year-from", type=int)
 @click.option("--year-to", type=int)
 @click.option("--topic", "topics", multiple=True)
-@click.option("--kind", "kinds", multiple=True, type=click.Choice(["minutes", "policy", "other"]))
+@click.option("--kind", "kinds", multiple=True, type=click.Choice(["minutes", "report", "policy", "other"]))
 @click.option("--meeting", "meetings", multiple=True)
 @click.option("--sort", type=click.Choice(["relevance", "newest", "oldest"]), default="relevance", show_default=True)
 @click.option("--page", type=int, default=1, show_default=True)

@@ -25,7 +25,7 @@ from typing import Any, NamedTuple
 BY_COUNT = "count"  # most frequent first, then by value
 BY_VALUE_DESC = "value_desc"  # newest year first, whatever the counts
 
-KIND_LABELS = {"minutes": "会议纪要", "policy": "政策文件", "other": "法规及其他"}
+KIND_LABELS = {"minutes": "会议纪要", "report": "会议报道", "policy": "政策文件", "other": "法律法规"}
 
 
 class FacetSpec(NamedTuple):

@@ -16,7 +16,7 @@ from tqdm import tqdm
 
 from .engine import IndexStore
 from .extract import Limits, extract_path, iter_sources
-from .models import Document, Extracted, Problem
+from .models import MEETING_KINDS, Document, Extracted, Problem
 from .structure import parse
 
 log = logging.getLogger(__name__)
@@ -43,7 +43,7 @@ class IngestReport:
             self.unknown["jurisdiction"].append(doc.doc_id)
         if doc.date is None:
             self.unknown["date"].append(doc.doc_id)
-        if doc.kind == "minutes" and not doc.items:
+        if doc.kind in MEETING_KINDS and not doc.items:
             self.unknown["items"].append(doc.doc_id)
 
     def summary(self) -> str:

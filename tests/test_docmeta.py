@@ -4,9 +4,15 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from indexer.models import Extracted, Page
+from indexer.decisions import decision_rows
+from indexer.engine import IndexStore
+from indexer.facets import SEARCH_FACETS
+from indexer.models import Document, Extracted, Page
+from indexer.query import SearchParams, search
+from indexer.querycompile import resolve_kind
 from indexer.structure import parse
 from paths import CORPUS
+from webui import create_app
 
 
 def _load(corpus: Path, name: str, doc_id: str) -> Extracted:
@@ -34,3 +40,42 @@ def test_title_is_the_source_records_not_a_sentence_quoting_it():
 def test_title_stays_as_stated_when_the_number_follows_it_in_print():
     doc = parse(_load(CORPUS, "policy-govcn-platform1.jsonl", "gov-60d766dba8"))
     assert (doc.title, doc.doc_number) == ("国务院办公厅关于科技节水建议的复函", "国办函〔2005〕21号")
+
+
+# --- kinds: a State Council summary is a news write-up of a meeting (会议报道), not minutes ----------
+
+SUMMARY = ("国务院总理李克强主持召开国务院常务会议\n部署进一步稳定和扩大就业\n"
+           "会议指出，就业是最大的民生。会议决定，延长阶段性减免企业社会保险费政策实施期限。\n")
+
+
+def _summary_doc() -> Document:
+    meta = {"id": "gwyhy-test", "kind": "minutes", "issuer": "国务院常务会议", "date": "2020-04-14",
+            "title": "李克强主持召开国务院常务会议"}
+    return parse(Extracted("sc.jsonl#L1", "jsonl", [Page(1, SUMMARY)], meta, "sha-sc"))
+
+
+def test_state_council_summary_is_a_report_and_keeps_its_decisions():
+    doc = _summary_doc()
+    assert (doc.kind, doc.meeting.body, doc.meeting.name) == ("report", "国务院", "常务会议")
+    assert [(row.doc_id, row.item) for row in decision_rows(doc)][:1] == [("gwyhy-test", "一")]
+
+
+def test_state_council_summary_in_the_shared_corpus_is_a_report(shared_corpus):
+    doc = parse(_load(shared_corpus, "minutes-state-council-xwlb.jsonl", "gwyhy-861581914b"))
+    assert (doc.kind, doc.meeting.date) == ("report", "2020-04-14")
+    assert decision_rows(doc), "a 会议报道 keeps the decisions it reports"
+
+
+def test_kind_labels_and_kind_query(tmp_path: Path):
+    store = IndexStore.create_or_open(tmp_path / "index")
+    regulation = parse(_load(CORPUS, "policy-govcn-platform1.jsonl", "gov-c71de4e018"))
+    store.write([_summary_doc(), regulation])
+    assert [SEARCH_FACETS[0].value_label(k) for k in ("minutes", "report", "policy", "other")] == [
+        "会议纪要", "会议报道", "政策文件", "法律法规"]
+    for q in ("kind:报道", "类型:会议报道", "kind:report"):
+        r = search(store, SearchParams(q=q, group="doc"))
+        assert [h["doc_id"] for h in r["hits"]] == ["gwyhy-test"], q
+    assert resolve_kind("规范性文件") == "policy" and resolve_kind("法律法规") == "other"
+    client = create_app({"INDEX_DIR": str(tmp_path / "index"), "TESTING": True}).test_client()
+    html = client.get("/?q=就业").get_data(as_text=True)
+    assert ">会议报道<" in html
