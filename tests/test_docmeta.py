@@ -79,3 +79,62 @@ def test_kind_labels_and_kind_query(tmp_path: Path):
     client = create_app({"INDEX_DIR": str(tmp_path / "index"), "TESTING": True}).test_client()
     html = client.get("/?q=就业").get_data(as_text=True)
     assert ">会议报道<" in html
+
+
+# --- laws and regulations: 效力级别, 发布日期, 施行日期, 时效性 ----------------------------------------
+
+
+def _legal(doc: Document) -> tuple:
+    m = doc.metadata
+    return m.get("legal_level"), m.get("promulgated"), m.get("effective"), m.get("validity")
+
+
+def test_regulation_from_the_source_folder_and_header_lines():
+    # 2021年1月15日 中华人民共和国国务院令第735号公布 / 2021年5月1日 施行, filed under 行政法规
+    doc = parse(_load(CORPUS, "laws-lawrefbook-sample.jsonl", "law-2961f7a87e"))
+    assert _legal(doc) == ("行政法规", "2021-01-15", "2021-05-01", None)
+
+
+def test_decree_gives_level_promulgation_and_effective_date():
+    # 国令第707号, signed 2018年12月18日; 现公布修订后的《…》，自2019年1月1日起施行
+    doc = parse(_load(CORPUS, "policy-govcn-platform1.jsonl", "gov-c71de4e018"))
+    assert _legal(doc) == ("行政法规", "2018-12-18", "2019-01-01", None)
+
+
+def test_closing_article_and_promulgation_day():
+    dated = parse(_load(CORPUS, "laws-lawrefbook-sample.jsonl", "law-05adcb0bb6"))  # 本条例自2025年4月1日起施行
+    assert dated.metadata["effective"] == "2025-04-01"
+    on_issue = parse(_load(CORPUS, "laws-lawrefbook-sample.jsonl", "law-05ef64ab76"))  # 本条例自公布之日起施行
+    assert _legal(on_issue) == ("行政法规", "2014-02-16", "2014-02-16", None)
+
+
+def test_no_level_or_dates_where_the_source_states_none():
+    notice = parse(_load(CORPUS, "policy-govcn-platform1.jsonl", "gov-9b116a37e8"))
+    assert _legal(notice) == (None, None, None, None)
+
+
+def test_validity_only_from_the_source_record():
+    text = "某某条例\n2020年1月1日 施行\n第一条 甲。\n第二条 乙。\n第三条 丙。"
+    stated = {"id": "x", "kind": "other", "title": "某某条例", "topic": "地方性法规/浙江", "validity": "已废止"}
+    doc = parse(Extracted("x.jsonl#L1", "jsonl", [Page(1, text)], stated, "s"))
+    assert _legal(doc) == ("地方性法规", None, "2020-01-01", "已废止")
+    unknown = parse(Extracted("x.jsonl#L1", "jsonl", [Page(1, text)], {**stated, "validity": "大概有效"}, "s"))
+    assert "validity" not in unknown.metadata
+
+
+def test_levels_in_the_shared_laws(shared_corpus):
+    name = "other-laws-lawrefbook.jsonl"
+    assert _legal(parse(_load(shared_corpus, name, "law-090a861d8b"))) == (
+        "地方性法规", "2004-11-25", "2005-01-01", None)  # 青岛市专利保护规定
+    assert _legal(parse(_load(shared_corpus, name, "law-4fb7826cd2"))) == (
+        "部门规章", "2012-12-19", "2013-01-01", None)  # 公安机关办理行政案件程序规定
+    assert _legal(parse(_load(shared_corpus, name, "law-0532161974")))[:1] == ("法律",)  # filed under 宪法相关法
+    assert _legal(parse(_load(shared_corpus, name, "law-bd92e9637b")))[:1] == ("司法解释",)
+
+
+def test_document_page_and_api_show_legal_metadata(client):
+    html = client.get("/doc/law-2961f7a87e").get_data(as_text=True)
+    for label, value in (("效力级别", "行政法规"), ("发布日期", "2021-01-15"), ("施行日期", "2021-05-01")):
+        assert f"<dt>{label}</dt><dd>{value}</dd>" in html, label
+    meta = client.get("/api/doc/law-2961f7a87e").get_json()["metadata"]
+    assert (meta["legal_level"], meta["promulgated"], meta["effective"]) == ("行政法规", "2021-01-15", "2021-05-01")
