@@ -63,6 +63,7 @@ SEARCH_FACETS: tuple[FacetSpec, ...] = (
     # province selects everything held or issued within it
     FacetSpec("jurisdiction", "行政区划", "jurisdiction", "region", multi=True, param="jurisdictions"),
     FacetSpec("dept_type", "部门类型", "dept_types", "dtype", multi=True, param="dept_types"),
+    FacetSpec("legal_level", "效力级别", "legal_level", "level", param="legal_levels"),
 )
 # the decisions table's facets (fields are ``DecisionRow`` attributes), in sidebar order
 DECISION_FACETS: tuple[FacetSpec, ...] = (

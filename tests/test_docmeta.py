@@ -138,3 +138,19 @@ def test_document_page_and_api_show_legal_metadata(client):
         assert f"<dt>{label}</dt><dd>{value}</dd>" in html, label
     meta = client.get("/api/doc/law-2961f7a87e").get_json()["metadata"]
     assert (meta["legal_level"], meta["promulgated"], meta["effective"]) == ("行政法规", "2021-01-15", "2021-05-01")
+
+
+def test_legal_level_facet(tmp_path: Path):
+    store = IndexStore.create_or_open(tmp_path / "index")
+    regulation = parse(_load(CORPUS, "policy-govcn-platform1.jsonl", "gov-c71de4e018"))
+    notice = parse(_load(CORPUS, "policy-govcn-platform1.jsonl", "gov-9b116a37e8"))
+    store.write([_summary_doc(), regulation, notice])
+    everything = search(store, SearchParams(group="doc"))
+    # facet counts are matching paragraphs: every paragraph of the one regulation
+    assert everything["facets"]["legal_level"] == [{"value": "行政法规", "count": len(regulation.paragraphs)}]
+    chosen = search(store, SearchParams(legal_levels=["行政法规"], group="doc"))
+    assert [h["doc_id"] for h in chosen["hits"]] == ["gov-c71de4e018"]
+    client = create_app({"INDEX_DIR": str(tmp_path / "index"), "TESTING": True}).test_client()
+    html = client.get("/?level=行政法规").get_data(as_text=True)
+    assert '<section class="facet" data-facet="level">\n      <h2>效力级别</h2>' in html
+    assert '<strong class="total-docs">1</strong>' in html and "效力级别：行政法规" in html
