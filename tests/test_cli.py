@@ -44,7 +44,7 @@ def test_ingest_reports_documents_and_each_skipped_file(tmp_path: Path) -> None:
     assert "broken.pdf: truncated or damaged PDF" in out
     assert "notes.jsonl:2: invalid JSON" in out
     # the note states no place and no date: indexed, and listed for a person to check
-    assert "indexed with fields left empty: no jurisdiction: 1, no date: 1, no items: 0" in out
+    assert "indexed with fields left empty: no jurisdiction: 1, no date: 1, no items: 0, no effective date: 0" in out
     again = run(tmp_path / "idx", "ingest", "--no-progress", str(src))
     assert "0 added, 0 replaced, 2 unchanged" in again
 

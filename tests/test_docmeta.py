@@ -106,6 +106,9 @@ def test_closing_article_and_promulgation_day():
     assert dated.metadata["effective"] == "2025-04-01"
     on_issue = parse(_load(CORPUS, "laws-lawrefbook-sample.jsonl", "law-05ef64ab76"))  # 本条例自公布之日起施行
     assert _legal(on_issue) == ("行政法规", "2014-02-16", "2014-02-16", None)
+    # 2025年3月17日 …国务院令第802号修订: the revised text's own closing article 本条例自2025年6月1日起施行
+    revised = parse(_load(CORPUS, "laws-lawrefbook-sample.jsonl", "law-dc3ec1be6f"))
+    assert _legal(revised) == ("行政法规", "2020-07-05", "2025-06-01", None)
 
 
 def test_no_level_or_dates_where_the_source_states_none():
@@ -154,3 +157,15 @@ def test_legal_level_facet(tmp_path: Path):
     html = client.get("/?level=行政法规").get_data(as_text=True)
     assert '<section class="facet" data-facet="level">\n      <h2>效力级别</h2>' in html
     assert '<strong class="total-docs">1</strong>' in html and "效力级别：行政法规" in html
+
+
+def test_ingest_report_counts_laws_without_an_effective_date(tmp_path: Path):
+    from indexer.pipeline import ingest
+
+    src = tmp_path / "laws.jsonl"
+    lines = [ln for ln in (CORPUS / "laws-lawrefbook-sample.jsonl").read_text(encoding="utf-8").splitlines()
+             if '"law-2961f7a87e"' in ln[:30] or '"law-a719366336"' in ln[:30]]  # 施行 stated / not stated
+    src.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    report = ingest([src], tmp_path / "index")
+    assert report.unknown["effective date"] == ["law-a719366336"]
+    assert "no effective date: 1" in report.summary()

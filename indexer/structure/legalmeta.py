@@ -5,8 +5,10 @@
   行政法 or 民法商法, which only holds 法律), else from the order that promulgated the text
   (国务院令 -> 行政法规, 主席令 -> 法律, 省/市人民政府令 -> 地方政府规章).
 * ``effective`` (施行日期): a header line ``2021年5月1日 施行``, else the text's own statement
-  ``本条例自2020年1月1日起施行`` / ``《<title>》，自…起施行`` (自公布之日起施行: the stated 公布 date). A revised text's closing article gives
-  the first version's date, so it is not read when the header records a revision.
+  ``本条例自2020年1月1日起施行`` / ``《<title>》，自…起施行`` (自公布之日起施行: the stated 公布
+  date of a text never changed since). The closing article of a text last amended (修正) still
+  gives its first version's date, so it is not read then; a revision (修订) rewrites the whole
+  text, closing article included.
 * ``validity`` (时效性): only when the source record states it.
 
 Nothing is guessed: a field the source does not state stays absent.
@@ -72,14 +74,14 @@ def effective_date(doc: Document) -> str | None:
     for text in texts[:_HEADER_LINES]:
         if m := quoted.search(text):  # 现公布修订后的《…》，自2019年1月1日起施行
             return to_iso_date(m.group("date"))
-    if any(r.get("revision") for r in doc.metadata.get("adopted", [])) or any(
-            re.search("修订|修正", t) for t in texts[:_HEADER_LINES] if re.match(rf"\s*{DATE_TEXT}", t)):
-        return None  # the closing article of a revised text dates its first version
+    changes = [t for t in texts[:_HEADER_LINES] if re.match(rf"\s*{DATE_TEXT}", t) and re.search("修订|修正", t)]
+    if changes and "修正" in changes[-1]:
+        return None  # an amended (修正) text keeps the closing article, and date, of its first version
     for text in reversed(texts):
         if m := _OWN_EFFECTIVE.search(text):
             return to_iso_date(m.group("date"))
         if _ON_PROMULGATION.search(text):  # 本条例自公布之日起施行: the one 公布 date of an unrevised text
-            return doc.metadata.get("promulgated")
+            return None if changes else doc.metadata.get("promulgated")
     return None
 
 
