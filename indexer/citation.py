@@ -14,7 +14,7 @@ from indexer.models import Document, Extracted, Meeting, Paragraph
 
 # Known meeting bodies get a readable id prefix; any other body gets a short hash of its name.
 _BODY_SLUGS = {"苏州市人民政府": "suzhou-gov"}
-_DOC_TYPE = {"minutes": "Z", "policy": "Z", "other": "Z"}
+_DOC_TYPE = {"minutes": "Z", "report": "Z", "policy": "Z", "other": "Z"}
 _REPORT_WORDS = ("报告", "年报")
 
 

@@ -149,7 +149,7 @@ def parse_cmd(path: Path, as_json: bool, no_ocr: bool, ocr_pages: int, ocr_page_
 @click.option("--year-from", type=int)
 @click.option("--year-to", type=int)
 @click.option("--topic", "topics", multiple=True)
-@click.option("--kind", "kinds", multiple=True, type=click.Choice(["minutes", "policy", "other"]))
+@click.option("--kind", "kinds", multiple=True, type=click.Choice(["minutes", "report", "policy", "other"]))
 @click.option("--meeting", "meetings", multiple=True)
 @click.option("--sort", type=click.Choice(["relevance", "newest", "oldest"]), default="relevance", show_default=True)
 @click.option("--page", type=int, default=1, show_default=True)
@@ -157,13 +157,14 @@ def parse_cmd(path: Path, as_json: bool, no_ocr: bool, ocr_pages: int, ocr_page_
 @click.option("--region", "jurisdictions", multiple=True,
               help="Place of the body, as a path (山西省, 山西省 › 吕梁市); repeatable.")
 @click.option("--dept-type", "dept_types", multiple=True, help="Department type (市场监管, 发展改革 …); repeatable.")
+@click.option("--level", "legal_levels", multiple=True, help="效力级别 (法律, 行政法规, 地方性法规 …); repeatable.")
 @click.option("--group", type=click.Choice(["doc", "para"]), default="doc", show_default=True,
               help="One result per document, or every matching paragraph.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON (the web API's shape).")
 @click.pass_obj
 @_die_on_errors
 def search(obj, query: str, departments, years, year_from, year_to, topics, kinds, meetings, sort, page,
-           per_page, jurisdictions, dept_types, group: str, as_json: bool) -> None:
+           per_page, jurisdictions, dept_types, legal_levels, group: str, as_json: bool) -> None:
     """Search the index: words are ANDed; "phrases", OR, -word and field:value work."""
     from .engine import IndexStore
     from .query import SearchParams
@@ -174,6 +175,7 @@ def search(obj, query: str, departments, years, year_from, year_to, topics, kind
         q=query, departments=list(departments), years=list(years), year_from=year_from, year_to=year_to,
         topics=list(topics), kinds=list(kinds), meetings=list(meetings), sort=sort, page=page,
         per_page=per_page, jurisdictions=list(jurisdictions), dept_types=list(dept_types), group=group,
+        legal_levels=list(legal_levels),
     )
     result = run_search(store, params)
     if as_json:

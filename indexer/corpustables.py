@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from .decisions import DecisionRow, ItemRow, decision_rows, item_rows
 from .engine import DocumentStore
 from .lifecycle import LinkIndex
-from .models import Document
+from .models import MEETING_KINDS, Document
 from .resolver import ReferenceResolver, ResolvedReference
 from .summary import DocSummary, summarize
 
@@ -61,6 +61,6 @@ def tables_for(store: DocumentStore) -> CorpusTables:
 
 
 def _build(store: DocumentStore) -> CorpusTables:
-    built = build_tables(store.iter_documents(with_paragraphs=lambda doc: doc.kind == "minutes"))
+    built = build_tables(store.iter_documents(with_paragraphs=lambda doc: doc.kind in MEETING_KINDS))
     log.info("corpus tables: %d decisions, %d links", len(built.decisions), len(built.links.links))
     return built

@@ -17,7 +17,7 @@ from .errors import QueryError
 from .facets import DECISION_FACETS
 from .jurisdiction import place_paths
 from .labels import meeting_label
-from .models import Document
+from .models import MEETING_KINDS, Document
 from .normalize import fold
 
 SORT_KEYS = ("date", "meeting", "action", "lead_department")
@@ -73,7 +73,7 @@ class ItemRow:
 
 def decision_rows(doc: Document) -> list[DecisionRow]:
     """One row per decision of a minutes document, in reading order."""
-    if doc.kind != "minutes":
+    if doc.kind not in MEETING_KINDS:
         return []
     texts = {p.para_id: p.text for p in doc.paragraphs}
     meeting = meeting_of(doc)
@@ -107,7 +107,7 @@ def decision_rows(doc: Document) -> list[DecisionRow]:
 
 def item_rows(doc: Document) -> list[ItemRow]:
     """One row per agenda item of a minutes document."""
-    if doc.kind != "minutes":
+    if doc.kind not in MEETING_KINDS:
         return []
     meeting = meeting_of(doc)
     date = (doc.meeting.date if doc.meeting else None) or doc.date

@@ -25,7 +25,7 @@ from typing import Any, NamedTuple
 BY_COUNT = "count"  # most frequent first, then by value
 BY_VALUE_DESC = "value_desc"  # newest year first, whatever the counts
 
-KIND_LABELS = {"minutes": "会议纪要", "policy": "政策文件", "other": "法规及其他"}
+KIND_LABELS = {"minutes": "会议纪要", "report": "会议报道", "policy": "政策文件", "other": "法律法规"}
 
 
 class FacetSpec(NamedTuple):
@@ -63,6 +63,7 @@ SEARCH_FACETS: tuple[FacetSpec, ...] = (
     # province selects everything held or issued within it
     FacetSpec("jurisdiction", "行政区划", "jurisdiction", "region", multi=True, param="jurisdictions"),
     FacetSpec("dept_type", "部门类型", "dept_types", "dtype", multi=True, param="dept_types"),
+    FacetSpec("legal_level", "效力级别", "legal_level", "level", param="legal_levels"),
 )
 # the decisions table's facets (fields are ``DecisionRow`` attributes), in sidebar order
 DECISION_FACETS: tuple[FacetSpec, ...] = (

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from .models import Document
+from .models import MEETING_KINDS, Document
 from .resolver import ReferenceResolver
 from .summary import (  # noqa: F401  (re-exported: the names callers know from this module)
     MIN_KEY_LENGTH,
@@ -122,7 +122,7 @@ def issued_links(docs: Iterable[DocSummary]) -> list[Link]:
     docs = list(docs)
     by_key: dict[str, list[DocSummary]] = defaultdict(list)
     for d in docs:
-        if d.kind != "minutes":
+        if d.kind not in MEETING_KINDS:
             for key in d.title_keys:
                 by_key[key].append(d)
     links = []

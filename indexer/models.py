@@ -162,10 +162,16 @@ class Attendee:
     department: str | None  # as written (canonical when known, see ``Document.attendees``)
 
 
+# Records of a government meeting: minutes (会议纪要) and news write-ups of a meeting (会议报道,
+# the State Council summaries). Both have agenda items, decisions and links to what they adopt;
+# only minutes may be cited as minutes.
+MEETING_KINDS = frozenset({"minutes", "report"})
+
+
 @dataclass
 class Document:
     doc_id: str
-    kind: str  # "minutes" | "policy" | "other"
+    kind: str  # "minutes" | "report" | "policy" | "other" (laws and the rest)
     title: str
     date: str | None = None  # ISO date (meeting date for minutes, 成文日期 for policies)
     issuer: str | None = None

@@ -16,7 +16,7 @@ from tqdm import tqdm
 
 from .engine import IndexStore
 from .extract import Limits, extract_path, iter_sources
-from .models import Document, Extracted, Problem
+from .models import MEETING_KINDS, Document, Extracted, Problem
 from .structure import parse
 
 log = logging.getLogger(__name__)
@@ -35,16 +35,20 @@ class IngestReport:
     orphans_removed: int = 0  # files of an earlier failed or killed commit, removed first
     timings: dict[str, float] = field(default_factory=dict)  # stage -> seconds
     # indexed documents whose text did not state these (left empty, to be checked by hand)
-    unknown: dict[str, list[str]] = field(default_factory=lambda: {"jurisdiction": [], "date": [], "items": []})
+    unknown: dict[str, list[str]] = field(default_factory=lambda: {
+        "jurisdiction": [], "date": [], "items": [], "effective date": []})
 
     def note_unknowns(self, doc: Document) -> None:
-        """Record what the parser could not read from ``doc`` (items only count for minutes)."""
+        """Record what the parser could not read from ``doc`` (items only count for meeting records,
+        the 施行日期 only for documents with a 效力级别)."""
         if doc.jurisdiction is None:
             self.unknown["jurisdiction"].append(doc.doc_id)
         if doc.date is None:
             self.unknown["date"].append(doc.doc_id)
-        if doc.kind == "minutes" and not doc.items:
+        if doc.kind in MEETING_KINDS and not doc.items:
             self.unknown["items"].append(doc.doc_id)
+        if doc.metadata.get("legal_level") and not doc.metadata.get("effective"):
+            self.unknown["effective date"].append(doc.doc_id)
 
     def summary(self) -> str:
         lines = [

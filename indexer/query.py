@@ -55,6 +55,7 @@ class SearchParams:
     meetings: list[str] = field(default_factory=list)
     jurisdictions: list[str] = field(default_factory=list)  # place paths (jurisdiction_paths)
     dept_types: list[str] = field(default_factory=list)
+    legal_levels: list[str] = field(default_factory=list)  # 效力级别 (法律, 行政法规 …)
     sort: str = "relevance"
     page: int = 1
     per_page: int = 10
@@ -96,6 +97,7 @@ def _selected(params: SearchParams) -> dict[str, list[Any]]:
         "meeting": list(dict.fromkeys(m for m in params.meetings if m)),
         "jurisdiction": list(dict.fromkeys(j.strip() for j in params.jurisdictions if j.strip())),
         "dept_type": list(dict.fromkeys(t.strip() for t in params.dept_types if t.strip())),
+        "legal_level": list(dict.fromkeys(v.strip() for v in params.legal_levels if v.strip())),
     }
 
 

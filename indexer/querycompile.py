@@ -27,8 +27,9 @@ TITLE_BOOST = 1.5
 SYNONYM_WEIGHT = 0.5  # an alternative the researcher did not type counts half
 KINDS = {
     "minutes": "minutes", "纪要": "minutes", "会议纪要": "minutes", "会议": "minutes",
-    "policy": "policy", "政策": "policy", "政策文件": "policy", "文件": "policy",
-    "other": "other", "法规": "other", "法律": "other", "其他": "other",
+    "report": "report", "报道": "report", "会议报道": "report", "新闻": "report",
+    "policy": "policy", "政策": "policy", "政策文件": "policy", "文件": "policy", "规范性文件": "policy",
+    "other": "other", "法规": "other", "法律": "other", "法律法规": "other", "其他": "other",
 }
 _YEARS = re.compile(r"^(\d{4})(?:\s*[-~～—–至到]\s*(\d{4}))?$")
 _MEETING_NO = re.compile(r"^第?(\d{1,4})次?$")
@@ -43,7 +44,7 @@ def resolve_kind(value: str) -> str:
     kind = KINDS.get(value.strip().lower())
     if kind is None:
         raise QueryError(
-            f"未知类型“{value}”，可选：纪要(minutes)、政策(policy)、法规(other) (unknown kind {value!r})"
+            f"未知类型“{value}”，可选：纪要(minutes)、报道(report)、政策(policy)、法规(other) (unknown kind {value!r})"
         )
     return kind
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date as Date
 from typing import Any
 
-from .models import Document
+from .models import MEETING_KINDS, Document
 from .normalize import fold
 
 STATE_COUNCIL = "国务院"
@@ -103,7 +103,7 @@ class DocSummary:
 
     @property
     def is_state_council_meeting(self) -> bool:
-        return self.kind == "minutes" and self.meeting_body == STATE_COUNCIL
+        return self.kind in MEETING_KINDS and self.meeting_body == STATE_COUNCIL
 
 
 def summarize(doc: Document) -> DocSummary:
@@ -119,7 +119,7 @@ def summarize(doc: Document) -> DocSummary:
         for subject in dec.subjects
     ]
     refs = {title_key(ref.title, places) for ref in doc.references}
-    is_sc = doc.kind == "minutes" and body == STATE_COUNCIL
+    is_sc = doc.kind in MEETING_KINDS and body == STATE_COUNCIL
     return DocSummary(
         doc_id=doc.doc_id,
         kind=doc.kind,
@@ -130,7 +130,7 @@ def summarize(doc: Document) -> DocSummary:
         meeting_body=body,
         meeting_name=doc.meeting.name if doc.meeting else None,
         title_keys=frozenset([key] if len(key) >= MIN_KEY_LENGTH else []),
-        reviewed=reviewed if doc.kind == "minutes" else [],
+        reviewed=reviewed if doc.kind in MEETING_KINDS else [],
         reference_keys=frozenset(k for k in refs if len(k) >= MIN_KEY_LENGTH),
         cited_numbers=frozenset(doc.cited_numbers),
         adopted=list(doc.metadata.get("adopted") or []),

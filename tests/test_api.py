@@ -55,7 +55,7 @@ def test_search_json_has_the_result_shape_field_by_field(fclient: FlaskClient) -
     assert data["facets"] == {
         "department": [], "year": [{"value": 2020, "count": 1}], "topic": [{"value": "城乡建设、环境保护", "count": 1}],
         "kind": [{"value": "minutes", "count": 1}], "meeting": [{"value": "苏州市政府第120次常务会议", "count": 1}],
-        "jurisdiction": [], "dept_type": [],  # the hand-made fixture states no place
+        "jurisdiction": [], "dept_type": [], "legal_level": [],  # the hand-made fixture states no place
     }
 
 

@@ -44,7 +44,7 @@ def test_ingest_reports_documents_and_each_skipped_file(tmp_path: Path) -> None:
     assert "broken.pdf: truncated or damaged PDF" in out
     assert "notes.jsonl:2: invalid JSON" in out
     # the note states no place and no date: indexed, and listed for a person to check
-    assert "indexed with fields left empty: no jurisdiction: 1, no date: 1, no items: 0" in out
+    assert "indexed with fields left empty: no jurisdiction: 1, no date: 1, no items: 0, no effective date: 0" in out
     again = run(tmp_path / "idx", "ingest", "--no-progress", str(src))
     assert "0 added, 0 replaced, 2 unchanged" in again
 
@@ -129,3 +129,10 @@ def test_version_mismatch_asks_for_rebuild_and_rebuild_works(tmp_path: Path) -> 
     out = run(idx, "ingest", "--no-progress", "--rebuild", str(SEED))
     assert "1 added" in out
     assert json.loads(run(idx, "stats", "--json"))["documents"] == 1
+
+
+def test_search_by_legal_level(index: Path) -> None:
+    # the two State Council decrees (国令) among the 60 policies are administrative regulations
+    result = json.loads(run(index, "search", "", "--level", "行政法规", "--json", "--per-page", "50"))
+    assert sorted(h["doc_id"] for h in result["hits"]) == ["gov-7263896c0c", "gov-c71de4e018"]  # 专利代理条例, 个税法实施条例
+    assert {row["value"] for row in result["facets"]["legal_level"]} == {"行政法规"}

@@ -134,7 +134,7 @@ def test_ingest_command_skips_special_files_and_indexes_the_rest(tmp_path: Path)
     lines = done.stdout.splitlines()
     assert lines[0] == "1 documents (3 paragraphs): 1 added, 0 replaced, 0 unchanged; 7 skipped"
     assert lines[1:-1] == [f"  skipped {e}" for e in expected]
-    assert lines[-1] == "indexed with fields left empty: no jurisdiction: 1, no date: 1, no items: 0"
+    assert lines[-1] == "indexed with fields left empty: no jurisdiction: 1, no date: 1, no items: 0, no effective date: 0"
 
 
 def _deep_folder(top: Path) -> Path:

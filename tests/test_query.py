@@ -41,7 +41,7 @@ def test_result_shape(store):
     assert hit["topics"] == ["市场监管、安全生产监管"]
     assert "<mark>两客一危</mark>" in hit["snippet"]
     assert isinstance(hit["score"], float)
-    assert set(r["facets"]) == {"department", "year", "topic", "kind", "meeting", "jurisdiction", "dept_type"}
+    assert set(r["facets"]) == {"department", "year", "topic", "kind", "meeting", "jurisdiction", "dept_type", "legal_level"}
 
 
 @pytest.mark.parametrize("q, expected", [

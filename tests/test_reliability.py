@@ -407,4 +407,5 @@ def test_one_ingest_reports_each_hostile_file_and_indexes_the_rest(tmp_path: Pat
     ]
     docs = indexed_documents(index)
     assert [Path(d.source).name for d in docs] == ["a-good.pdf", "f-gb18030.txt", "h-script.html", "i-lines.jsonl#L1"]
-    assert [p.text for p in docs[2].paragraphs] == ["关于做好安全生产工作的通知正文。"]  # no script text
+    # no script text; the page's <title> is the title, the sentence stays body text
+    assert [(p.role, p.text) for p in docs[2].paragraphs] == [("title", "通知"), ("body", "关于做好安全生产工作的通知正文。")]

@@ -62,7 +62,7 @@ def test_policy_sub_labels_and_cited_numbers(shared_corpus):
 def test_state_council_summary(shared_corpus):
     doc = parse(_load(shared_corpus, "minutes-state-council-xwlb.jsonl", "gwyhy-861581914b"))
     m = doc.meeting
-    assert (doc.kind, m.body, m.name, m.number, m.date, m.chair) == ("minutes", "国务院", "常务会议", None, "2020-04-14", "李克强")
+    assert (doc.kind, m.body, m.name, m.number, m.date, m.chair) == ("report", "国务院", "常务会议", None, "2020-04-14", "李克强")
     assert doc.metadata["agenda"] == [
         "要求落实落细今年以来出台的支持企业政策措施，助力企业渡难关",
         "部署采取有力有效举措促进高校毕业生就业",

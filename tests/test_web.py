@@ -159,7 +159,7 @@ def facet_links(html: str, key: str) -> dict[str, tuple[str, int]]:
 def test_department_facet_toggles_filter_and_changes_counts(fclient: FlaskClient) -> None:
     html = fclient.get("/?q=安全生产").get_data(as_text=True)
     assert '<strong class="total">6</strong>' in html
-    assert facet_links(html, "kind") == {"会议纪要": ("/?q=安全生产&kind=minutes", 3), "法规及其他": ("/?q=安全生产&kind=other", 3)}
+    assert facet_links(html, "kind") == {"会议纪要": ("/?q=安全生产&kind=minutes", 3), "法律法规": ("/?q=安全生产&kind=other", 3)}
     url, count = facet_links(html, "dept")["苏州市应急管理局"]
     assert count == 1
     assert parse_qsl(urlsplit(url).query) == [("q", "安全生产"), ("dept", "苏州市应急管理局")]
@@ -201,7 +201,7 @@ def test_zero_results_suggest_removing_filters(fclient: FlaskClient) -> None:
     html = fclient.get("/?q=检验检测&kind=other").get_data(as_text=True)
     page = text_of(html)
     assert "未找到与“检验检测”相关的结果" in page
-    assert '<a href="/?q=%E6%A3%80%E9%AA%8C%E6%A3%80%E6%B5%8B">去掉“类型：法规及其他”</a>' in html
+    assert '<a href="/?q=%E6%A3%80%E9%AA%8C%E6%A3%80%E6%B5%8B">去掉“类型：法律法规”</a>' in html
     plain = fclient.get("/?q=量子纠缠").get_data(as_text=True)
     assert "未找到与“量子纠缠”相关的结果" in text_of(plain) and "建议检查错别字" in plain
 

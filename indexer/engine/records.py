@@ -28,7 +28,7 @@ from indexer.engine.tokenizer import policy_analyzer
 from indexer.labels import meeting_label
 from indexer.models import Document, Jurisdiction, Meeting, Paragraph
 
-FORMAT_VERSION = 6  # 6: tokenizer pickled as indexer.engine.tokenizer.PolicyTokenizer; jurisdictions
+FORMAT_VERSION = 7  # 6: tokenizer pickled as indexer.engine.tokenizer.PolicyTokenizer; jurisdictions; 7: legal_level
 
 PARA, DOC = "p", "d"
 # BM25F weight of a paragraph by its role: titles, headings and decisions carry the meaning.
@@ -136,14 +136,18 @@ def doc_info(doc: Document) -> dict[str, Any]:
     info = {name: getattr(doc, name) for name in DOC_INFO}
     info["meeting"] = asdict(doc.meeting) if doc.meeting else None
     info["jurisdiction"] = asdict(doc.jurisdiction) if doc.jurisdiction else None
+    info["legal_level"] = doc.metadata.get("legal_level")  # 效力级别: a search facet
     return {k: v for k, v in info.items() if v not in (None, "", [], {})}
 
 
 def info_document(info: dict[str, Any]) -> Document:
     """A ``Document`` with only the ``doc_info`` values: enough for labels and citations."""
+    info = dict(info)
     meeting, place = info.get("meeting"), info.get("jurisdiction")
+    level = info.pop("legal_level", None)
     return Document(**{**info, "meeting": Meeting(**meeting) if meeting else None,
-                       "jurisdiction": Jurisdiction(**place) if place else None})
+                       "jurisdiction": Jurisdiction(**place) if place else None,
+                       "metadata": {"legal_level": level} if level else {}})
 
 
 def hit_fields(doc: Document, stored: tuple[Any, ...]) -> dict[str, Any]:

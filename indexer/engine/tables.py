@@ -143,14 +143,15 @@ class GenerationTables:
                 members[doc_id] = array("I", nums)
                 for n in nums:
                     owner[n] = doc_id
-        columns: dict[str, list[Any]] = {name: [None] * size for name in ("year", "kind", "meeting")}
+        columns: dict[str, list[Any]] = {name: [None] * size for name in ("year", "kind", "meeting", "legal_level")}
         where: dict[str, dict[Any, list[Sequence[int]]]] = {name: {} for name in facets.FACETS}
         for doc_id, nums in members.items():
             document = docs.get(doc_id)
             if document is None:
                 continue
             for name, value in (("year", document.year or None), ("kind", document.kind or None),
-                                ("meeting", meeting_label(document))):
+                                ("meeting", meeting_label(document)),
+                                ("legal_level", document.metadata.get("legal_level"))):
                 if value is None:
                     continue
                 column = columns[name]

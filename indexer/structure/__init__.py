@@ -16,6 +16,7 @@ from indexer.layout import repair
 from indexer.models import Document, Extracted, Layout
 from indexer.structure.common import is_page_facts
 from indexer.structure.law import parse_law
+from indexer.structure.legalmeta import add_legal_metadata
 from indexer.structure.minutes import parse_minutes
 from indexer.structure.policy import parse_generic, parse_policy
 from indexer.structure.state_council import parse_state_council
@@ -78,6 +79,7 @@ def parse(extracted: Extracted) -> Document:
         doc.jurisdiction = replace(STATE_COUNCIL) if parser == "state_council" else from_issuer(doc.issuer)
     if extracted.meta.get("published"):
         doc.metadata.setdefault("published", extracted.meta["published"])
+    add_legal_metadata(doc, extracted.meta)
     if extracted.meta.get("ocr"):  # machine-read text: the reader is told to double-check
         doc.metadata["ocr"] = extracted.meta["ocr"]
     doc.page_count = doc.page_count or None

@@ -11,7 +11,7 @@ from indexer.citation import assign_citations
 from indexer.deptresolve import Resolver
 from indexer.depttypes import get_taxonomy
 from indexer.gazetteer import get_gazetteer
-from indexer.models import Document, Item, Paragraph
+from indexer.models import MEETING_KINDS, Document, Item, Paragraph
 from indexer.references import cited_numbers, find_references
 from indexer.structure.actions import action_type, is_decision
 
@@ -111,7 +111,7 @@ def _department_scanner(doc: Document, local: bool, body: str) -> Callable[[str]
     the gazetteer's unambiguous forms (national ministries); their types go to
     ``doc.department_types``.
     """
-    if local or doc.kind != "minutes" or (doc.jurisdiction and doc.jurisdiction.level == "国家"):
+    if local or doc.kind not in MEETING_KINDS or (doc.jurisdiction and doc.jurisdiction.level == "国家"):
         return lambda text: departments_in(text, local)
     resolver = Resolver(doc.jurisdiction, body)
 
@@ -158,7 +158,7 @@ def finish(doc: Document, local: bool) -> Document:
         if not item.departments:
             item.departments = item_departments(item, own)
     tag_departments(doc, own)
-    if doc.kind == "minutes":
+    if doc.kind in MEETING_KINDS:
         _fill_types(doc)
     if not doc.topics:
         doc.topics = merge(*(item.topics for item in doc.items)) or topics.classify(doc.title, body)

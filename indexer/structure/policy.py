@@ -7,6 +7,8 @@ what is read from the text.
 """
 from __future__ import annotations
 
+import re
+
 from indexer import topics
 from indexer.citation import document_id
 from indexer.docnumber import normalize_doc_number
@@ -23,15 +25,34 @@ _SIGNATURE_MAX = 30
 _DERIVED_TITLE_MAX = 100  # a first paragraph up to this long can be a title line  # 国务院办公厅 above the date line
 
 
-def _title_block(raws: list[RawParagraph], title: str | None) -> tuple[str | None, int]:
-    """The title and how many leading paragraphs it spans (gov.cn splits titles over lines)."""
+_SENTENCE_MARKS = re.compile(r"[。；，！？;!?]")
+
+
+def _printed_title_around(acc: str, target: str) -> bool:
+    """Whether ``acc`` is a printed title line that contains the (shorter) stated one.
+
+    A PDF's own title (政府信息公开工作年度报告) can be a part of the printed title; a sentence
+    that quotes the title (现公布…《…条例》，自…起施行。) is not a title, whatever it contains.
+    """
+    if target not in acc or len(acc) > _TITLE_MAX or _SENTENCE_MARKS.search(acc):
+        return False
+    return f"《{target}》" not in acc
+
+
+def _title_block(raws: list[RawParagraph], title: str | None, authoritative: bool) -> tuple[str | None, int]:
+    """The title and how many leading paragraphs it spans (gov.cn splits titles over lines).
+
+    An ``authoritative`` title (the source record's own) is kept as stated: the printed lines
+    only say how many paragraphs it spans. File metadata (PDF/DOCX title) may be a part of
+    the printed title, which then wins.
+    """
     if title:
         target, acc = clean_title(title), ""
         for i, raw in enumerate(raws[:_TITLE_BLOCK_MAX]):
             acc += clean_title(raw.text)
             if acc == target:
                 return title, i + 1
-            if target in acc and len(acc) <= _TITLE_MAX:  # PDF title "年度报告" inside the printed one
+            if not authoritative and _printed_title_around(acc, target):
                 return acc, i + 1
             if len(acc) > _TITLE_MAX:
                 break
@@ -70,7 +91,7 @@ def parse_sections(extracted: Extracted, layout: Layout, kind: str) -> Document:
     meta = extracted.meta
     raws = layout.paragraphs
     stated = meta.get("title") or meta.get("pdf_title") or meta.get("file_title")
-    title, used = _title_block(raws, stated)
+    title, used = _title_block(raws, stated, authoritative=bool(meta.get("title")) and extracted.fmt == "jsonl")
     doc = Document(
         doc_id=document_id(extracted), kind=kind, title=title or extracted.source, source=extracted.source,
         source_url=meta.get("source_url"), fmt=extracted.fmt, sha1=extracted.sha1,

@@ -134,7 +134,7 @@ def parse_state_council(extracted: Extracted, layout: Layout) -> Document:
                       chair=chair.group("chair") if chair else None,
                       number=cn_int(convened.group("n")) if convened and convened.group("n") else None)
     doc = Document(
-        doc_id=document_id(extracted, None), kind="minutes", title=meta.get("title") or lead[:40],
+        doc_id=document_id(extracted, None), kind="report", title=meta.get("title") or lead[:40],
         date=meta.get("date"), issuer=issuer, source=extracted.source, source_url=meta.get("source_url"),
         fmt=extracted.fmt, sha1=extracted.sha1, meeting=meeting, page_count=layout.page_count,
         metadata={**layout.trailer, "agenda": agenda_topics(lead) or _agenda_lines(raws[1:])},
