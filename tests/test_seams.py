@@ -41,7 +41,7 @@ def test_every_surface_reads_the_facet_declaration() -> None:
     assert web_facets.FACETS == tuple((s.name, s.url_key, s.label) for s in SEARCH_FACETS)  # sidebar
     assert params.MULTI_FILTERS == tuple(s.url_key for s in SEARCH_FACETS)  # URL state
     assert {s.url_key: s.label for s in SEARCH_FACETS}.items() <= params.FILTER_LABELS.items()  # chips
-    assert [s.name for s in DECISION_FACETS] == ["action", "department", "year"]
+    assert [s.name for s in DECISION_FACETS] == ["action", "department", "year", "nature", "region"]
     assert all(hasattr(DecisionRow, "__dataclass_fields__") and s.field in DecisionRow.__dataclass_fields__
                for s in DECISION_FACETS)
 
@@ -58,7 +58,7 @@ def test_decisions_facets_follow_the_declaration() -> None:
     rows = [DecisionRow("d", "m", f"{y}-01-01", y, "一", "h", "（一）", a, [], "局", None, "p1", "")
             for y, a in ((2019, "听取"), (2021, "原则同意"), (2021, "原则同意"), (2020, "听取"), (2020, "听取"))]
     result = decision_facets(rows)
-    assert list(result) == ["action", "department", "year"]
+    assert list(result) == ["action", "department", "year", "nature", "region"]
     assert [f["value"] for f in result["year"]] == [2021, 2020, 2019]
     assert result["action"] == [{"value": "听取", "count": 3}, {"value": "原则同意", "count": 2}]
 
