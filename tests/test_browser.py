@@ -155,3 +155,36 @@ def test_year_range_and_sort_are_kept_in_the_url(page, fixture_server: LiveServe
     page.wait_for_selector(".sort strong:text('最早')")
     assert "sort=oldest" in page.url and "year_from=2021" in page.url
     assert page.input_value("input[name=year_from]") == "2021"
+
+
+OVERLAP_JS = """() => {
+  const o = document.querySelector('nav.outline').getBoundingClientRect();
+  const hits = [];
+  for (const el of document.querySelectorAll('.para-text')) {
+    const r = el.getBoundingClientRect();
+    if (r.bottom <= 0 || r.top >= innerHeight) continue;  // off screen
+    if (r.left < o.right && o.left < r.right && r.top < o.bottom && o.top < r.bottom) hits.push(el.closest('.para').id);
+  }
+  return hits;
+}"""
+
+
+@pytest.mark.parametrize("width", [390, 1366])
+def test_outline_never_covers_the_text(browser, fixture_server: LiveServer, width: int) -> None:  # type: ignore[no-untyped-def]
+    context = browser.new_context(viewport={"width": width, "height": 800}, locale="zh-CN")
+    page = context.new_page()
+    try:
+        page.goto(fixture_server.url + "/doc/suzhou-gov-exec-120#p12")
+        page.wait_for_selector("section.para#p12.is-target")
+        assert page.locator("nav.outline").count() == 1
+        assert page.evaluate(OVERLAP_JS) == []
+        screenshot(page, f"document-permalink-{width}.png")
+        page.goto(fixture_server.url + "/doc/suzhou-gov-exec-120")
+        page.wait_for_selector("section.para")
+        for y in (600, 1200, 2400):
+            page.evaluate(f"() => window.scrollTo(0, {y})")
+            page.wait_for_function("() => window.scrollY > 0 || document.body.scrollHeight <= innerHeight")
+            assert page.evaluate(OVERLAP_JS) == []
+        page.screenshot(path=str(TEST_OUTPUT / f"document-scrolled-{width}.png"))
+    finally:
+        context.close()

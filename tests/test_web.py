@@ -418,3 +418,11 @@ def test_facet_values_with_slash_percent_and_chinese_round_trip_through_the_page
 def test_server_binds_loopback_by_default() -> None:
     defaults = {name: p.default for name, p in inspect.signature(serve).parameters.items() if name != "app"}
     assert defaults == {"host": "127.0.0.1", "port": 8000, "threads": 8, "idle_timeout": 15}
+
+
+@pytest.mark.parametrize("path", ["/", "/?q=安全生产", "/?q=不存在的词语组合xyz", "/doc/suzhou-gov-exec-120", "/decisions"])
+def test_every_page_has_one_h1_and_a_skip_link(fclient: FlaskClient, path: str) -> None:
+    html = fclient.get(path).get_data(as_text=True)
+    assert html.count("<h1") == 1
+    assert '<a class="skip-link" href="#main">跳到正文</a>' in html
+    assert '<main class="site-main" id="main"' in html
