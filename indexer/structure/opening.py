@@ -3,7 +3,7 @@
 The genre writes it in a handful of shapes, all read by the same few rules:
 
 * ``[date][,][在…会议室,][受X委托,][titles、]TITLE NAME|NAME TITLE [date][在…]主持召开 MEETING`` —
-  the chair's title may come before or after the name (区长吴曙 / 吴曙区长), a chair acting for
+  the chair's title may come before or after the name (区长张某某 / 张某某区长), a chair acting for
   another is introduced by 受…委托, and 会议由区长X主持 / 主持人：X may follow in a sentence of
   their own;
 * MEETING is ``[year][term][body]第N次 TYPE`` in any order: 第十六次, 四届六十七次, 第16届75次,
@@ -125,14 +125,14 @@ def _read_chair(text: str, out: Opening) -> None:
 
 
 def split_name_title(who: str) -> tuple[str | None, str | None]:
-    """区长吴曙 / 吴曙区长 / 县委副书记、县长梁文壮 / 清水县政府县长马越垠 -> (name, title)."""
+    """区长张某某 / 张某某区长 / 县委副书记、县长李某 / 某县政府县长王某某 -> (name, title)."""
     who = re.split(r"[、，,]", who.strip())[-1].strip()
     who = re.sub(r"\d{1,2}月\d{1,2}日.*$", "", who)
     titles = list(_TITLE.finditer(who))
     if not titles:
         return (who, None) if _is_name(who) else (None, None)
     last = titles[-1]
-    if last.end() == len(who):  # name before title: 王征区长
+    if last.end() == len(who):  # name before title: 张某某区长
         name = who[: last.start()]
         prev = titles[-2] if len(titles) > 1 else None
         name = name[prev.end():] if prev else name
