@@ -16,9 +16,7 @@ from typing import Any
 
 from .models import MEETING_KINDS, Document
 from .resolver import ReferenceResolver
-from .summary import (  # noqa: F401  (re-exported: the names callers know from this module)
-    MIN_KEY_LENGTH,
-    REVIEW_ACTIONS,
+from .summary import (
     STATE_COUNCIL,
     DocSummary,
     days_between,
