@@ -115,13 +115,13 @@ def _header_lines(doc) -> list[str]:
 def parse_cmd(path: Path, as_json: bool, no_ocr: bool, ocr_pages: int, ocr_page_seconds: float) -> None:
     """Show the structured record of one file, without indexing it."""
     from .extract import Limits, extract_path
-    from .structure import parse
+    from .pipeline import read_document
 
     limits = Limits(ocr=not no_ocr, ocr_max_pages=ocr_pages, ocr_page_timeout=ocr_page_seconds)
     extracted, problems = extract_path(path, limits)
     for p in problems:
         click.echo(f"{'skipped' if p.skipped else 'note'} {p}", err=True)
-    docs = [parse(ex) for ex in extracted]
+    docs = [read_document(ex) for ex in extracted]
     if as_json:
         out = [d.to_dict() for d in docs]
         click.echo(json.dumps(out[0] if len(out) == 1 else out, ensure_ascii=False, indent=2))

@@ -223,6 +223,19 @@ class Document:
         return cls(**d)
 
 
+@dataclass
+class Parsed:
+    """A document as its parser read it: structure and source facts, before ``indexer.enrich``.
+
+    ``suzhou_forms`` is the parser's reading of whose city-relative names (市工信局) the text
+    uses: Suzhou's own documents resolve them with the curated Suzhou gazetteer; everyone else's
+    are resolved against the document's own jurisdiction, or not at all.
+    """
+
+    doc: Document
+    suzhou_forms: bool = False
+
+
 _FIELD_NAMES: dict[type, tuple[str, ...]] = {}
 
 

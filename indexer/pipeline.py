@@ -1,22 +1,31 @@
-"""Ingest: files -> extracted text -> Document records -> one index commit.
+"""Ingest, one named stage per step: extract -> repair -> parse -> enrich -> presegment -> write.
 
-The whole batch is written in a single commit, so an ingest that is interrupted (Ctrl-C, SIGKILL,
+``extract`` reads bytes into text (``indexer.extract``), ``repair`` rebuilds paragraphs from the
+page layout (``indexer.repair``), ``parse`` reads the structure (``indexer.structure``),
+``enrich`` derives references, departments, topics and citations (``indexer.enrich``),
+``presegment`` runs jieba in worker processes (``indexer.presegment``) and ``write`` indexes
+the tokens (``indexer.engine``). The whole batch is written in a single commit, so an ingest that is interrupted (Ctrl-C, SIGKILL,
 a full disk) leaves the previous commit searchable and re-running it converges: unchanged
 documents are skipped by their content hash.
 """
 from __future__ import annotations
 
 import logging
+import os
 import time
 from collections.abc import Iterable, Iterator
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from tqdm import tqdm
 
-from .engine import IndexStore
+from .engine import DocumentStore, IndexStore, WriteReport
+from .enrich import enrich
 from .extract import Limits, extract_path, iter_sources
 from .models import MEETING_KINDS, Document, Extracted, Problem
+from .presegment import segment_batches
+from .repair import repair
 from .structure import parse
 
 log = logging.getLogger(__name__)
@@ -66,24 +75,37 @@ class IngestReport:
         return "\n".join(lines)
 
 
-def parse_sources(
-    sources: Iterable[Path], report: IngestReport, limits: Limits = Limits(), progress: bool = False
-) -> Iterator[Document]:
-    """Yield one Document per readable source (or JSON line); record every skip in ``report``.
+def extract(sources: Iterable[Path], report: IngestReport, limits: Limits = Limits(),
+            progress: bool = False) -> Iterator[list[Extracted]]:
+    """The extracted texts of each source (a JSON Lines file gives many); every skip and note
+    goes to ``report``."""
+    sources = list(sources)
+    with tqdm(total=len(sources), unit="file", disable=not progress, desc="ingest") as bar:
+        for path in sources:
+            extracted, problems = extract_path(path, limits)
+            report.problems.extend(p for p in problems if p.skipped)
+            report.notes.extend(p for p in problems if not p.skipped)
+            yield extracted
+            bar.update(1)
+            bar.set_postfix(docs=report.documents, skipped=len(report.problems))
+
+
+def read_document(extracted: Extracted) -> Document:
+    """The three pure stages of one source: repair, parse, enrich."""
+    return enrich(parse(extracted, repair(extracted)))
+
+
+def documents(sources: Iterable[Path], report: IngestReport, limits: Limits = Limits(),
+              progress: bool = False) -> Iterator[Document]:
+    """One Document per readable source (or JSON line); every skip recorded in ``report``.
 
     A generator, so the writer consumes documents as they are parsed and memory stays flat.
     """
-    sources = list(sources)
     seen: dict[str, str] = {}
-    bar = tqdm(total=len(sources), unit="file", disable=not progress, desc="ingest")
-    for path in sources:
-        t0 = time.perf_counter()
-        extracted, problems = extract_path(path, limits)
-        report.problems.extend(p for p in problems if p.skipped)
-        report.notes.extend(p for p in problems if not p.skipped)
-        docs: list[Document] = []
+    t0 = time.perf_counter()
+    for extracted in extract(sources, report, limits, progress):
         for ex in extracted:
-            doc = _parse_one(ex, report)
+            doc = _read_one(ex, report)
             if doc is None:
                 continue
             if doc.doc_id in seen:
@@ -96,17 +118,15 @@ def parse_sources(
             report.note_unknowns(doc)
             report.paragraphs += len(doc.paragraphs)
             report.bytes += sum(len(p.text.encode("utf-8")) for p in ex.pages)
-            docs.append(doc)
-        report.timings["extract_parse"] = report.timings.get("extract_parse", 0.0) + time.perf_counter() - t0
-        bar.update(1)
-        bar.set_postfix(docs=report.documents, skipped=len(report.problems))
-        yield from docs
-    bar.close()
+            report.timings["extract_parse"] = report.timings.get("extract_parse", 0.0) + time.perf_counter() - t0
+            yield doc
+            t0 = time.perf_counter()
+    report.timings["extract_parse"] = report.timings.get("extract_parse", 0.0) + time.perf_counter() - t0
 
 
-def _parse_one(ex: Extracted, report: IngestReport) -> Document | None:
+def _read_one(ex: Extracted, report: IngestReport) -> Document | None:
     try:
-        doc = parse(ex)
+        doc = read_document(ex)
     except Exception as exc:  # a parser bug on one document must not stop the batch
         log.exception("could not parse %s", ex.source)
         report.problems.append(Problem(ex.source, f"could not parse: {type(exc).__name__}: {exc}"))
@@ -115,6 +135,33 @@ def _parse_one(ex: Extracted, report: IngestReport) -> Document | None:
         report.problems.append(Problem(ex.source, "no text to index"))
         return None
     return doc
+
+
+def changed_only(docs: Iterable[Document], store: DocumentStore, unchanged: list[str]) -> Iterator[Document]:
+    """``docs`` without those indexed from the same source bytes (their ids go to ``unchanged``):
+    a re-ingest of an unchanged collection costs no segmenting. The writer checks again under
+    its lock, so a concurrent ingest cannot make this skip wrong."""
+    for doc in docs:
+        if doc.sha1 and store.content_hash(doc.doc_id) == doc.sha1:
+            unchanged.append(doc.doc_id)
+            continue
+        yield doc
+
+
+def default_workers() -> int:
+    """Processes for jieba and for Whoosh's sub-writers: every core, at most 4."""
+    return min(os.cpu_count() or 1, 4)
+
+
+def index_documents(store: DocumentStore, docs: Iterable[Document], *, lock_timeout: float = 30.0,
+                    workers: int | None = None) -> WriteReport:
+    """The presegment and write stages: ``docs`` in one commit (unchanged ones skipped)."""
+    workers = workers if workers is not None else default_workers()
+    unchanged: list[str] = []
+    with closing(segment_batches(changed_only(docs, store, unchanged), workers)) as batches:
+        written = store.write(batches, lock_timeout=lock_timeout, workers=workers)
+    written.unchanged += len(unchanged)
+    return written
 
 
 def ingest(
@@ -132,10 +179,11 @@ def ingest(
     sources = iter_sources((Path(p) for p in paths), report.problems)
     store = IndexStore.create_or_open(Path(index_dir), rebuild=rebuild)
     t0 = time.perf_counter()
-    written = store.write(parse_sources(sources, report, limits, progress), lock_timeout=lock_timeout, workers=workers)
+    written = index_documents(store, documents(sources, report, limits, progress),
+                              lock_timeout=lock_timeout, workers=workers)
     report.added, report.replaced, report.unchanged = written.added, written.replaced, written.unchanged
     report.orphans_removed = written.orphans_removed
-    for stage, seconds in getattr(written, "timings", {}).items():
+    for stage, seconds in written.timings.items():
         report.timings[stage] = report.timings.get(stage, 0.0) + seconds
     report.timings["total"] = time.perf_counter() - t0
     return report

@@ -1,7 +1,8 @@
-"""Pre-segmentation in worker processes: the ingest-speed lever.
+"""The presegment stage: documents -> batches with their jieba tokens, segmented in worker processes.
 
-Pure-Python jieba is most of an ingest's CPU time; segmenting batches in a process pool while
-the writer indexes the previous batch keeps both cores busy.
+Pure-Python jieba is most of an ingest's CPU time; segmenting the next batch in a process pool
+while the writer indexes the previous one keeps both cores busy. The writer never runs jieba: it
+indexes the tokens each ``SegmentedBatch`` carries.
 """
 from __future__ import annotations
 
@@ -9,9 +10,15 @@ import ctypes
 import multiprocessing
 import multiprocessing.pool
 import signal
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Generator, Iterable, Iterator
+from dataclasses import dataclass
 
 from indexer.analysis import Packed, get_segmenter, pack
+from indexer.models import Document
+
+# Documents are segmented and indexed in batches of about this many characters (bounded memory
+# for a whole-corpus ingest; big enough that worker round trips are cheap).
+BATCH_CHARS = 300_000
 
 
 class Presegmented(str):
@@ -99,3 +106,49 @@ def presegment(texts: Iterable[str], processes: int = 2, chunk: int = 200) -> di
     """One-off ``Presegmenter(processes, chunk).table(texts)``."""
     with Presegmenter(processes, chunk) as pre:
         return pre.table(texts)
+
+
+@dataclass
+class SegmentedBatch:
+    """Documents on their way to the writer, with the tokens of every title and paragraph."""
+
+    documents: list[Document]
+    tokens: Callable[[], dict[str, Packed]]  # waits for the workers, then ``{text: packed tokens}``
+
+
+def texts_of(doc: Document) -> Iterator[str]:
+    """The fields of ``doc`` that are segmented: its title and every paragraph."""
+    yield doc.title
+    for para in doc.paragraphs:
+        yield para.text
+
+
+def segment_batches(docs: Iterable[Document], processes: int = 2,
+                    batch_chars: int | None = None) -> Generator[SegmentedBatch, None, None]:
+    """Batches of ``docs`` (about ``batch_chars`` characters each, ``BATCH_CHARS`` by default), in input order.
+
+    Batch *k + 1* is handed to the workers before batch *k* is yielded, so jieba segments the
+    next batch while the consumer indexes this one. The pool lives as long as the generator.
+    """
+    batch_chars = batch_chars or BATCH_CHARS
+    with Presegmenter(processes) as pre:
+        pending: SegmentedBatch | None = None
+        batch: list[Document] = []
+        size = 0
+        for doc in _with_end(docs):
+            if doc is not None:
+                batch.append(doc)
+                size += sum(len(t) for t in texts_of(doc))
+            if batch and (doc is None or size >= batch_chars):
+                ready = SegmentedBatch(batch, pre.submit(t for d in batch for t in texts_of(d)))
+                if pending is not None:
+                    yield pending
+                pending, batch, size = ready, [], 0
+        if pending is not None:
+            yield pending
+
+
+def _with_end(docs: Iterable[Document]) -> Iterator[Document | None]:
+    """``docs`` then ``None``: the end is one more step, so the last batch is flushed in the loop."""
+    yield from docs
+    yield None

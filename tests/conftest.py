@@ -11,6 +11,7 @@ from flask.testing import FlaskClient
 from fixture_docs import fixture_docs
 from indexer.models import Attendee, Document, Paragraph, Reference
 from indexer.engine import IndexStore
+from indexer.pipeline import index_documents
 from paths import CORPUS, ROOT, SEED, SHARED, SHARED_CORPUS  # noqa: F401  (re-exported for tests)
 from webui import create_app
 
@@ -99,7 +100,7 @@ def fixture_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     index_dir = tmp_path_factory.getbasetemp() / "web-fixture-index"
     if not (index_dir / "policysearch.json").is_file():
         store = IndexStore.create_or_open(index_dir)
-        store.write(fixture_docs() + hostile_documents())
+        index_documents(store, fixture_docs() + hostile_documents())
         store.close()
     return index_dir
 
@@ -118,6 +119,6 @@ def fclient(fixture_app: Flask) -> FlaskClient:
 def store(tmp_path_factory: pytest.TempPathFactory) -> IndexStore:
     """A real index of ``fixture_docs`` (one per test module, so a module may add to it)."""
     s = IndexStore.create_or_open(tmp_path_factory.mktemp("fixture-store") / "index")
-    s.write(fixture_docs())
+    index_documents(s, fixture_docs())
     yield s
     s.close()

@@ -101,11 +101,24 @@ def _page_xml(lines: list[str], number: int, rng: random.Random | None, first_id
     )
 
 
+def _annotations_xml(page_id: int, annots: list[tuple[str, str, float]]) -> str:
+    """One page's annotation file: each ``(type, text, y)`` draws ``text`` in an appearance box at ``y``."""
+    body = "".join(
+        f'<ofd:Annot ID="{9000 + i}" Type="{kind}"><ofd:Appearance Boundary="120 {y:.2f} 60 20">'
+        f"{_text_object(9100 + i, 5.0, 10.0, text)}</ofd:Appearance></ofd:Annot>"
+        for i, (kind, text, y) in enumerate(annots)
+    )
+    return f'<?xml version="1.0" encoding="UTF-8"?><ofd:PageAnnot xmlns:ofd="{OFD_NS}">{body}</ofd:PageAnnot>'
+
+
 def write_ofd(
     pages: list[list[str]], path: Path, *, title: str | None = None, created: str | None = None,
-    shuffle: bool = True,
+    shuffle: bool = True, template: str | None = None, annotations: dict[int, list[tuple[str, str, float]]] | None = None,
 ) -> Path:
+    """``template``: a line every page draws from one template page (page furniture);
+    ``annotations``: page index -> ``(type, text, y)`` annotations (a Stamp, a Watermark …)."""
     rng = random.Random(7) if shuffle else None
+    annotations = annotations or {}
     info = "".join(
         f"<ofd:{tag}>{escape(value)}</ofd:{tag}>"
         for tag, value in (("DocID", "0c1d4f7e"), ("Title", title), ("CreationDate", created))
@@ -122,8 +135,11 @@ def write_ofd(
     document = (
         f'<?xml version="1.0" encoding="UTF-8"?><ofd:Document xmlns:ofd="{OFD_NS}"><ofd:CommonData>'
         "<ofd:PageArea><ofd:PhysicalBox>0 0 210 297</ofd:PhysicalBox></ofd:PageArea>"
-        "<ofd:MaxUnitID>9999</ofd:MaxUnitID><ofd:PublicRes>PublicRes.xml</ofd:PublicRes></ofd:CommonData>"
-        f"<ofd:Pages>{page_list}</ofd:Pages></ofd:Document>"
+        "<ofd:MaxUnitID>9999</ofd:MaxUnitID><ofd:PublicRes>PublicRes.xml</ofd:PublicRes>"
+        + ('<ofd:TemplatePage ID="2" BaseLoc="Tpls/Tpl_0/Content.xml"/>' if template else "")
+        + f"</ofd:CommonData><ofd:Pages>{page_list}</ofd:Pages>"
+        + ("<ofd:Annotations>Annots/Annotations.xml</ofd:Annotations>" if annotations else "")
+        + "</ofd:Document>"
     )
     res = (
         f'<?xml version="1.0" encoding="UTF-8"?><ofd:Res xmlns:ofd="{OFD_NS}" BaseLoc="Res"><ofd:Fonts>'
@@ -134,7 +150,22 @@ def write_ofd(
         package.writestr("Doc_0/Document.xml", document)
         package.writestr("Doc_0/PublicRes.xml", res)
         for n, lines in enumerate(pages):
-            package.writestr(f"Doc_0/Pages/Page_{n}/Content.xml", _page_xml(lines, n + 1, rng, 1000 * (n + 1)))
+            content = _page_xml(lines, n + 1, rng, 1000 * (n + 1))
+            if template:
+                content = content.replace("<ofd:Content>", '<ofd:Template TemplateID="2" ZOrder="Background"/><ofd:Content>')
+            package.writestr(f"Doc_0/Pages/Page_{n}/Content.xml", content)
+        if template:
+            package.writestr("Doc_0/Tpls/Tpl_0/Content.xml", (
+                f'<?xml version="1.0" encoding="UTF-8"?><ofd:Page xmlns:ofd="{OFD_NS}"><ofd:Content>'
+                f'<ofd:Layer ID="50">{_text_object(51, 26.0, 18.0, template)}</ofd:Layer></ofd:Content></ofd:Page>'))
+        if annotations:
+            listed = "".join(
+                f'<ofd:Page PageID="{n + 3}"><ofd:FileLoc>Page_{n}/Annotation.xml</ofd:FileLoc></ofd:Page>'
+                for n in sorted(annotations))
+            package.writestr("Doc_0/Annots/Annotations.xml",
+                             f'<?xml version="1.0" encoding="UTF-8"?><ofd:Annotations xmlns:ofd="{OFD_NS}">{listed}</ofd:Annotations>')
+            for n, annots in annotations.items():
+                package.writestr(f"Doc_0/Annots/Page_{n}/Annotation.xml", _annotations_xml(n + 3, annots))
     return Path(path)
 
 

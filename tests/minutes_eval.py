@@ -18,7 +18,7 @@ from pathlib import Path
 
 from indexer.extract import extract_path
 from indexer.models import Document
-from indexer.structure import parse
+from indexer.pipeline import read_document as parse
 
 HERE = Path(__file__).resolve().parent
 REAL = (HERE.parent.parent / "shared" / "corpus" / "minutes-real").resolve()

@@ -22,7 +22,7 @@ from indexer.decisions import (
 from indexer.errors import QueryError
 from indexer.extract import extract_path
 from indexer.models import Decision, Document, Item, Meeting, Paragraph
-from indexer.structure import parse
+from indexer.pipeline import read_document as parse
 
 SEED = Path(__file__).resolve().parent.parent / "corpus" / "suzhou-120th-executive-meeting-2020-12-07.txt"
 

@@ -10,7 +10,7 @@ from indexer.facets import SEARCH_FACETS
 from indexer.models import Document, Extracted, Page
 from indexer.query import SearchParams, search
 from indexer.querycompile import resolve_kind
-from indexer.structure import parse
+from indexer.pipeline import index_documents, read_document as parse
 from paths import CORPUS
 from webui import create_app
 
@@ -69,7 +69,7 @@ def test_state_council_summary_in_the_shared_corpus_is_a_report(shared_corpus):
 def test_kind_labels_and_kind_query(tmp_path: Path):
     store = IndexStore.create_or_open(tmp_path / "index")
     regulation = parse(_load(CORPUS, "policy-govcn-platform1.jsonl", "gov-c71de4e018"))
-    store.write([_summary_doc(), regulation])
+    index_documents(store, [_summary_doc(), regulation])
     assert [SEARCH_FACETS[0].value_label(k) for k in ("minutes", "report", "policy", "other")] == [
         "会议纪要", "会议报道", "政策文件", "法律法规"]
     for q in ("kind:报道", "类型:会议报道", "kind:report"):
@@ -147,7 +147,7 @@ def test_legal_level_facet(tmp_path: Path):
     store = IndexStore.create_or_open(tmp_path / "index")
     regulation = parse(_load(CORPUS, "policy-govcn-platform1.jsonl", "gov-c71de4e018"))
     notice = parse(_load(CORPUS, "policy-govcn-platform1.jsonl", "gov-9b116a37e8"))
-    store.write([_summary_doc(), regulation, notice])
+    index_documents(store, [_summary_doc(), regulation, notice])
     everything = search(store, SearchParams(group="doc"))
     # facet counts are matching paragraphs: every paragraph of the one regulation
     assert everything["facets"]["legal_level"] == [{"value": "行政法规", "count": len(regulation.paragraphs)}]

@@ -11,6 +11,7 @@ from flask import Flask
 from indexer.csvexport import safe_cell, to_csv
 from indexer.models import Decision, Document, Item, Meeting, Paragraph
 from indexer.engine import IndexStore
+from indexer.pipeline import index_documents
 from webui import create_app
 
 FORMULA = "=HYPERLINK(\"http://example.com\",\"安全生产\")"
@@ -35,7 +36,7 @@ def _minutes() -> Document:
 def app(tmp_path_factory: pytest.TempPathFactory) -> Flask:
     index_dir: Path = tmp_path_factory.mktemp("exports")
     store = IndexStore.create_or_open(index_dir)
-    store.write([_minutes()])
+    index_documents(store, [_minutes()])
     store.close()
     return create_app({"INDEX_DIR": str(index_dir), "TESTING": True, "WARM_LIFECYCLE": False})
 

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from formatgen import (
+    LEADING,
     encrypted_office,
     encrypted_zip,
     other_zip,
@@ -29,7 +30,7 @@ from indexer.layout import repair
 from indexer.models import Extracted, Page
 from indexer.pipeline import ingest
 from indexer.engine import IndexStore
-from indexer.structure import parse
+from indexer.pipeline import read_document as parse
 
 TITLE = "苏州市人民政府第120次常务会议纪要"
 _MARKER = re.compile(r"^\s*—\s*\d+\s*—\s*$")
@@ -155,6 +156,22 @@ def test_ofd_minutes_parse_as_the_text_version(tmp_path: Path, text_version) -> 
     stored = _ingested(path, tmp_path / "index")
     assert _structure(stored) == _structure(text_version)
     assert [p.page for p in stored.paragraphs] == [p.page for p in doc.paragraphs]
+
+
+def test_ofd_template_and_annotation_text_is_read_in_place_but_not_watermarks(tmp_path: Path) -> None:
+    """Text drawn by a template page (page furniture) and by a stamp annotation is part of the
+    page, at its position; a watermark repeated over the pages is not the document's text."""
+    pages = [["会议议定以下意见：", "一、原则同意。"], ["二、由市发改委负责落实。", "苏州市人民政府办公室"]]
+    last_line_y = 30.0 + LEADING  # the stamp sits on the signature line of page 2 (y = box + text offset)
+    path = write_ofd(pages, tmp_path / "furnished.ofd", shuffle=False, template="苏州市人民政府文件",
+                     annotations={0: [("Watermark", "内部资料", 150.0)],
+                                  1: [("Stamp", "苏州市人民政府印章", last_line_y - 10.0), ("Watermark", "内部资料", 150.0)]})
+    record = _one(path)
+    first, second = (page.text.splitlines() for page in record.pages)
+    assert first == ["苏州市人民政府文件", "会议议定以下意见：", "一、原则同意。", "— 1 —"]
+    assert second[0] == "苏州市人民政府文件" and second[-1] == "— 2 —"
+    assert second[2] == "苏州市人民政府办公室    苏州市人民政府印章"
+    assert "内部资料" not in record.pages[0].text + record.pages[1].text
 
 
 def test_ofd_path_outside_the_package_is_refused(tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ from markupsafe import Markup
 
 from indexer.highlight import HighlightTerms, highlight, match_spans
 from indexer.models import Document, Paragraph
+from indexer.pipeline import index_documents
 from indexer.snippets import make_snippet
 from indexer.engine import IndexStore
 from webui import create_app
@@ -47,7 +48,7 @@ def test_original_characters_are_kept() -> None:
 def app(tmp_path_factory: pytest.TempPathFactory) -> Flask:
     index_dir: Path = tmp_path_factory.mktemp("highlight")
     store = IndexStore.create_or_open(index_dir)
-    store.write([Document(doc_id="market-1", kind="policy", title="关于市场秩序的通知", date="2021-01-01",
+    index_documents(store, [Document(doc_id="market-1", kind="policy", title="关于市场秩序的通知", date="2021-01-01",
                           paragraphs=[Paragraph("p1", MARKET), Paragraph("p2", HOSTILE)], sha1="m1")])
     store.close()
     return create_app({"INDEX_DIR": str(index_dir), "TESTING": True, "WARM_LIFECYCLE": False})

@@ -21,7 +21,7 @@ from indexer.lifecycle import (
     title_key,
 )
 from indexer.models import Decision, Document, Item, Meeting, Paragraph, Reference
-from indexer.structure import parse
+from indexer.pipeline import read_document as parse
 
 SUZHOU = places_of("苏州市人民政府")
 

@@ -15,7 +15,7 @@ from werkzeug.serving import make_server
 
 from indexer.extract import extract_path
 from indexer.models import Document, Meeting, Paragraph
-from indexer.structure import parse
+from indexer.pipeline import index_documents, read_document as parse
 from indexer.engine import IndexStore
 from webui import create_app
 
@@ -52,7 +52,7 @@ def _corpus() -> list[Document]:
 def app(tmp_path_factory: pytest.TempPathFactory) -> Flask:
     index_dir = tmp_path_factory.mktemp("index")
     store = IndexStore.create_or_open(index_dir)
-    store.write(_corpus())
+    index_documents(store, _corpus())
     store.close()
     return create_app({"INDEX_DIR": str(index_dir), "TESTING": True})
 
@@ -239,7 +239,7 @@ def test_shared_corpus_regulations_and_adopting_meetings_both_ways(shared_corpus
     ]
     meetings = [d for d in _parse_all(shared_corpus / "minutes-state-council-xwlb.jsonl") if d.year == 2020]
     store = IndexStore.create_or_open(tmp_path / "index")
-    store.write([*laws, *meetings])
+    index_documents(store, [*laws, *meetings])
     store.close()
     app = create_app({"INDEX_DIR": str(tmp_path / "index"), "TESTING": True})
     client = app.test_client()

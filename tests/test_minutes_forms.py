@@ -7,7 +7,7 @@ from indexer.deptresolve import Resolver
 from indexer.depttypes import get_taxonomy
 from indexer.jurisdiction import HEADER, from_issuer, resolve
 from indexer.models import Extracted, Page
-from indexer.structure import parse
+from indexer.pipeline import read_document as parse
 from indexer.structure.actions import action_type
 from indexer.structure.dating import meeting_date
 from indexer.structure.opening import read_opening

@@ -19,7 +19,7 @@ from indexer.layout import repair
 from indexer.models import Extracted, Page
 from indexer.pipeline import ingest
 from indexer.engine import IndexStore
-from indexer.structure import parse
+from indexer.pipeline import read_document as parse
 from indexer.units import MAX_LIST_CHARS, MAX_UNIT_CHARS, split_long
 
 _SPACE = re.compile(r"\s+")

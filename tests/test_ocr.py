@@ -15,8 +15,8 @@ from indexer.engine import IndexStore
 from indexer.extract import Limits, extract_path, iter_sources
 from indexer.extract.ocr import Box, clean_line, group_lines
 from indexer.models import Document, Extracted, Page
-from indexer.pipeline import ingest
-from indexer.structure import parse
+from indexer.pipeline import index_documents, ingest
+from indexer.pipeline import read_document as parse
 from pdfgen import render_pdf
 from scangen import cjk_font, scanned_pdf, wrap
 
@@ -207,7 +207,7 @@ def test_document_page_says_the_text_was_machine_read(tmp_path: Path) -> None:
     scanned = parse(Extracted("scan.pdf", "pdf", [Page(1, "\n".join(MINUTES))], {"ocr": ocr}, "1" * 40))
     typed = parse(Extracted("typed.txt", "text", [Page(1, "关于做好再生资源回收工作的通知\n各市、区人民政府：\n现将有关事项通知如下。")], {}, "2" * 40))
     store = IndexStore.create_or_open(tmp_path / "index")
-    store.write([scanned, typed])
+    index_documents(store, [scanned, typed])
     store.close()
     app = create_app({"INDEX_DIR": str(tmp_path / "index"), "TESTING": True})
     client = app.test_client()

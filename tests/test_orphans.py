@@ -20,6 +20,7 @@ from indexer.cli import cli
 from indexer.errors import IndexLockedError, PolicySearchError
 from indexer.engine.orphans import classify, clean, find_orphans, lock_is_held
 from indexer.engine import IndexStore
+from indexer.pipeline import index_documents
 from fixture_docs import fixture_docs
 from paths import ROOT
 from test_reliability import _fail_create_file, _ingest_and_die, debris, index_ab, state  # noqa: F401
@@ -73,13 +74,13 @@ def test_a_commit_that_ran_out_of_space_removes_what_it_wrote(
     _fail_create_file(monkeypatch, 4)  # the segment's 4th file: three partial files were on disk
     store = IndexStore.open(index_ab, readonly=False)
     with pytest.raises(PolicySearchError, match="No space left on device"):
-        store.write(fixture_docs()[3:], workers=1)
+        index_documents(store, fixture_docs()[3:], workers=1)
     store.close()
     monkeypatch.undo()
     assert find_orphans(index_ab).orphans == []
     assert debris(index_ab) == [] and state(index_ab) == before
     retry = IndexStore.open(index_ab, readonly=False)
-    assert retry.write(fixture_docs()[3:], workers=1).added == len(fixture_docs()[3:])
+    assert index_documents(retry, fixture_docs()[3:], workers=1).added == len(fixture_docs()[3:])
     retry.close()
 
 

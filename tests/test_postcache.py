@@ -16,7 +16,7 @@ from indexer.query import SearchParams, search
 from indexer.querycompile import compile_query
 from indexer.querysyntax import parse
 from indexer.engine import IndexStore
-from indexer.structure import parse as parse_document
+from indexer.pipeline import index_documents, read_document as parse_document
 from fixture_docs import fixture_docs
 from paths import CORPUS
 from webui import create_app
@@ -34,7 +34,7 @@ def laws_store(tmp_path_factory: pytest.TempPathFactory) -> IndexStore:
     docs = fixture_docs() + list(islice((parse_document(ex) for ex in extracted), 60))
     store = IndexStore.create_or_open(tmp_path_factory.mktemp("postcache") / "index")
     for part in (docs[:20], docs[20:45], docs[45:]):
-        store.write(part, workers=1)
+        index_documents(store, part, workers=1)
     yield store
     store.close()
 
@@ -72,7 +72,7 @@ def test_posting_ids_reads_every_segment(laws_store: IndexStore):
 
 def test_a_deletion_is_never_answered_from_the_cache(tmp_path: Path, cache_everything: None):
     store = IndexStore.create_or_open(tmp_path / "index")
-    store.write(fixture_docs(), workers=1)
+    index_documents(store, fixture_docs(), workers=1)
     before = search(store, SearchParams(q="安全生产", per_page=100, group="para"))
     assert "law-cf7c1ffb68" in {hit["doc_id"] for hit in before["hits"]}  # the 安全生产法
     store.remove(["law-cf7c1ffb68"])

@@ -7,6 +7,7 @@ import pytest
 
 from indexer.errors import QueryError
 from indexer import query
+from indexer.pipeline import index_documents
 from indexer.query import NOTICE_FALLBACK, NOTICE_TIMEOUT, SearchParams, search, year_histogram
 from indexer.engine import IndexStore
 from fixture_docs import GONGXIAO, GONGXIN, SHICHANG, YINGJI
@@ -63,7 +64,7 @@ def test_adjacent_words_rank_above_scattered_ones(tmp_path):
     from indexer.models import Document, Paragraph
 
     s = IndexStore.create_or_open(tmp_path / "index")
-    s.write([
+    index_documents(s, [
         Document("a", "policy", "甲", paragraphs=[Paragraph("p1", "推进数字化转型，开展智能化改造。")], sha1="a"),
         Document("b", "policy", "乙", paragraphs=[Paragraph("p1", "推进智能化改造数字化转型工作。")], sha1="b"),
     ])

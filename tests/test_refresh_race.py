@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from indexer.models import Document, Paragraph
+from indexer.pipeline import index_documents
 from indexer.query import SearchParams, search
 from indexer.engine import IndexStore
 
@@ -38,7 +39,7 @@ for k in range(first, last + 1):
         Document(doc_id=f"d-{k}", kind="policy", title=f"文档{k}", date="2001-01-01", sha1=f"d{k}",
                  paragraphs=[Paragraph("p1", "测试文档 内容")]),
     ]
-    store.write(docs, workers=1)
+    index_documents(store, docs, workers=1)
     print(k, flush=True)
 store.close()
 '''

@@ -17,6 +17,7 @@ from bench.relevance import (
     ROUND2_PATH, Case, Outcome, build_index, evaluate, load_cases, main, render, score, stale_judgements,
 )
 from indexer.models import Document, Paragraph
+from indexer.pipeline import index_documents
 from indexer.query import SearchParams, search
 from indexer.querysyntax import Bool, Field, Word, parse
 from indexer.engine import IndexStore
@@ -106,7 +107,7 @@ def test_score_counts_ranks_exactly() -> None:
 
 def test_stale_judgements_are_reported_per_alternative(tmp_path: Path) -> None:
     s = IndexStore.create_or_open(tmp_path / "index")
-    s.write([Document("d", "policy", "甲", sha1="d", paragraphs=[
+    index_documents(s, [Document("d", "policy", "甲", sha1="d", paragraphs=[
         Paragraph("p1", "第一条 为了规范居住证管理。", label="第一条"),
         Paragraph("p2", "第二条 符合条件的，可以申领居住证。", label="第二条"),
     ])])
@@ -131,7 +132,7 @@ def test_fullwidth_and_traditional_field_names_are_filters() -> None:
 def test_or_fallback_ranks_paragraphs_with_more_of_the_words_first(tmp_path: Path) -> None:
     """The fee table repeats 5000元; the meeting paragraph has 个人所得税 and 5000元 (起征点 nowhere)."""
     s = IndexStore.create_or_open(tmp_path / "index")
-    s.write([
+    index_documents(s, [
         Document("fees", "other", "诉讼费用交纳办法", sha1="f", paragraphs=[Paragraph(
             "p1", "申请海事强制令的，每件交纳1000元至5000元；申请船舶优先权催告的，每件交纳1000元至5000元。")]),
         Document("tax", "minutes", "国务院常务会议", sha1="t", paragraphs=[Paragraph(

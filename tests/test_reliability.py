@@ -28,6 +28,7 @@ from indexer.errors import IndexMissingError, PolicySearchError, RebuildRequired
 from indexer.models import Document
 from indexer.engine import IndexStore
 from indexer.engine.store import META_FILE
+from indexer.pipeline import index_documents
 from fixture_docs import fixture_docs
 from paths import ROOT, SEED
 from pdfgen import encrypted_pdf, image_only_pdf, render_pdf, truncated_pdf
@@ -40,7 +41,7 @@ def index_ab(tmp_path: Path) -> Path:
     """An index holding the first three fixture documents (one commit, generation 1)."""
     path = tmp_path / "index"
     store = IndexStore.create_or_open(path)
-    store.write(fixture_docs()[:3], workers=1)
+    index_documents(store, fixture_docs()[:3], workers=1)
     store.close()
     return path
 
@@ -105,10 +106,10 @@ def test_a_document_that_fails_to_parse_is_reported_and_the_rest_indexed(
         (sources / name).write_text(text, encoding="utf-8")
     real_parse = pipeline.parse
 
-    def parse_failing_on_b(extracted):  # type: ignore[no-untyped-def]
+    def parse_failing_on_b(extracted, layout):  # type: ignore[no-untyped-def]
         if extracted.source.endswith("b.txt"):
             raise ValueError("unexpected layout")
-        return real_parse(extracted)
+        return real_parse(extracted, layout)
 
     monkeypatch.setattr(pipeline, "parse", parse_failing_on_b)
     index = tmp_path / "index"
@@ -131,12 +132,12 @@ def test_an_exception_inside_a_write_cancels_the_whole_batch(index_ab: Path) -> 
 
     store = IndexStore.open(index_ab, readonly=False)
     with pytest.raises(RuntimeError, match="third document"):
-        store.write(stream(), workers=1)
+        index_documents(store, stream(), workers=1)
     store.close()
     assert state(index_ab) == before
     assert lock_is_free(index_ab)
     store = IndexStore.open(index_ab, readonly=False)
-    assert store.write(docs, workers=1).added == 3
+    assert index_documents(store, docs, workers=1).added == 3
     store.close()
     assert state(index_ab)[1] == 6
     assert debris(index_ab) == []  # the cancelled segment's files are gone too
@@ -174,7 +175,7 @@ def _files_created_by_one_commit(index: Path, docs: list, tmp_path: Path) -> int
     store = IndexStore.open(probe, readonly=False)
     with pytest.MonkeyPatch.context() as patch:
         calls = _fail_create_file(patch, 0)
-        store.write(docs, workers=1)
+        index_documents(store, docs, workers=1)
     store.close()
     return calls["n"]
 
@@ -200,7 +201,7 @@ def test_disk_full_at_every_file_of_a_commit_keeps_the_old_generation(
         with monkeypatch.context() as patch:
             _fail_rename(patch) if fault == "rename" else _fail_create_file(patch, fault)  # type: ignore[arg-type]
             with pytest.raises((OSError, PolicySearchError), match=DISK_FULL):
-                store.write(batch, workers=1)
+                index_documents(store, batch, workers=1)
         store.close()
         if state(index) != before:
             broken.append(f"{fault}: the last commit changed to {state(index)}")
@@ -208,7 +209,7 @@ def test_disk_full_at_every_file_of_a_commit_keeps_the_old_generation(
             broken.append(f"{fault}: the write lock is still held")
             continue
         store = IndexStore.open(index, readonly=False)
-        added = store.write(batch, workers=1).added
+        added = index_documents(store, batch, workers=1).added
         store.close()
         if (added, state(index)[1]) != (3, 6) or debris(index):
             broken.append(f"{fault}: retry added {added}, left {debris(index)}")

@@ -11,6 +11,7 @@ from flask import Flask
 
 from indexer.extract import extract_path
 from indexer.models import Decision, Document, Item, Meeting, Paragraph, Reference
+from indexer.pipeline import index_documents
 from indexer.resolver import ReferenceResolver, pick_version
 from indexer.engine import IndexStore
 from indexer.summary import summarize
@@ -120,7 +121,7 @@ def test_cited_by_follows_the_same_resolution() -> None:
 
 def _app(tmp_path: Path, docs: list[Document]) -> Flask:
     store = IndexStore.create_or_open(tmp_path / "index")
-    store.write(docs)
+    index_documents(store, docs)
     store.close()
     return create_app({"INDEX_DIR": str(tmp_path / "index"), "TESTING": True, "WARM_LIFECYCLE": False})
 
@@ -171,7 +172,7 @@ def test_shared_corpus_state_council_references(shared_corpus: Path, tmp_path: P
     source.write_text("".join(lines), encoding="utf-8")
     extracted, problems = extract_path(source)
     assert problems == []
-    from indexer.structure import parse
+    from indexer.pipeline import read_document as parse
 
     docs = [parse(e) for e in extracted]
     titles = {d.doc_id: d.title for d in docs}

@@ -16,7 +16,7 @@ from indexer.engine import IndexStore
 from indexer.engine.records import build_schema
 from indexer.engine.segwriter import FastSegmentWriter
 from indexer.engine.writer import index_records
-from indexer.structure import parse
+from indexer.pipeline import index_documents, read_document as parse
 from fixture_docs import fixture_docs
 from paths import CORPUS
 
@@ -86,8 +86,8 @@ def test_a_commit_that_merges_older_segments(tmp_path: Path, docs):
     """Whoosh merges small segments at commit; our postings then go through its pool."""
     store = IndexStore.create_or_open(tmp_path / "index")
     for doc in docs[:8]:  # one commit (one small segment) per document
-        store.write([doc], workers=1)
-    store.write(docs[8:], workers=1)
+        index_documents(store, [doc], workers=1)
+    index_documents(store, docs[8:], workers=1)
     s = store.snapshot().searcher
     assert len(list(s.reader().leaf_readers())) < 9  # merged
     assert store.stats()["documents"] == len(docs)

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from indexer.models import Document, Paragraph
+from indexer.pipeline import index_documents
 from indexer.spelling import (
     SpellVocabulary, candidate_words, notice, sound_similarity, suggest,
 )
@@ -33,7 +34,7 @@ TEXTS = [
 @pytest.fixture(scope="module")
 def index(tmp_path_factory: pytest.TempPathFactory):
     store = IndexStore.create_or_open(tmp_path_factory.mktemp("spelling") / "index")
-    store.write([Document("d", "policy", "测试文件", sha1="d",
+    index_documents(store, [Document("d", "policy", "测试文件", sha1="d",
                           paragraphs=[Paragraph(f"p{i}", t) for i, t in enumerate(TEXTS, 1)])])
     snap = store.snapshot()
     vocabulary = SpellVocabulary(candidate_words(snap.vocabulary()))

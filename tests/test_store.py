@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from indexer.engine import writer as writer_module
+from indexer import presegment as presegment_module
 from indexer.errors import IndexLockedError, IndexMissingError, RebuildRequiredError
 from indexer.models import Paragraph
+from indexer.pipeline import index_documents
 from indexer.query import SearchParams, search
 from indexer.engine.records import FORMAT_VERSION
 from indexer.engine import IndexStore, WriteReport
@@ -23,7 +24,7 @@ from fixture_docs import changed, employment_policy, fixture_docs, seed_minutes
 @pytest.fixture
 def store(tmp_path: Path) -> IndexStore:
     s = IndexStore.create_or_open(tmp_path / "index")
-    s.write(fixture_docs())
+    index_documents(s, fixture_docs())
     yield s
     s.close()
 
@@ -34,7 +35,7 @@ def _total(store: IndexStore, q: str) -> int:
 
 def test_write_reports_and_stats(tmp_path: Path):
     s = IndexStore.create_or_open(tmp_path / "index")
-    report = s.write(fixture_docs())
+    report = index_documents(s, fixture_docs())
     assert (report.added, report.replaced, report.unchanged) == (6, 0, 0)
     assert report.doc_ids == ["suzhou-gov-exec-120", "gwyhy-f90601466c", "gov-4d9e4925d2", "gov-fb744a8adc",
                               "law-cf7c1ffb68", "test-xss"]
@@ -50,7 +51,7 @@ def test_write_reports_and_stats(tmp_path: Path):
 
 def test_unchanged_documents_are_not_written_again(store: IndexStore):
     generation = store.ix.latest_generation()
-    report = store.write(fixture_docs())
+    report = index_documents(store, fixture_docs())
     assert (report.added, report.replaced, report.unchanged) == (0, 0, 6)
     assert store.ix.latest_generation() == generation  # no commit at all
     assert store.stats()["paragraphs"] == 29
@@ -59,7 +60,7 @@ def test_unchanged_documents_are_not_written_again(store: IndexStore):
 def test_changed_document_replaces_all_its_paragraphs(store: IndexStore):
     doc = seed_minutes()
     new = changed(doc, paragraphs=[replace(doc.paragraphs[0], text="会议审议了城市更新工作方案。")])
-    report = store.write([new])
+    report = index_documents(store, [new])
     assert (report.added, report.replaced, report.unchanged) == (0, 1, 0)
     assert store.stats()["paragraphs"] == 29 - 14 + 1
     assert _total(store, "两客一危") == 0  # old paragraph text is gone
@@ -72,7 +73,7 @@ def test_repeated_doc_id_in_one_batch_keeps_the_first(tmp_path: Path):
     s = IndexStore.create_or_open(tmp_path / "index")
     first = employment_policy()
     second = changed(first, paragraphs=[Paragraph("p1", "另一个版本")])
-    report = s.write([first, second])
+    report = index_documents(s, [first, second])
     assert (report.added, report.replaced, report.unchanged) == (1, 0, 0)
     assert s.stats()["paragraphs"] == 4
 
@@ -132,7 +133,7 @@ def test_a_hand_written_citation_is_kept(tmp_path: Path):
     s = IndexStore.create_or_open(tmp_path / "index")
     doc = employment_policy()
     own = replace(doc.paragraphs[0], citation="就业意见 开头")
-    s.write([changed(doc, paragraphs=[own, replace(doc.paragraphs[1], citation="")])])
+    index_documents(s, [changed(doc, paragraphs=[own, replace(doc.paragraphs[1], citation="")])])
     hits = search(s, SearchParams(departments=[], sort="oldest", group="para"))["hits"]
     assert [h["citation"] for h in hits] == ["就业意见 开头", ""]
     s.close()
@@ -148,12 +149,12 @@ def _paragraph_order(s: IndexStore) -> list[tuple[str, str]]:
 
 
 def test_parallel_writer_is_deterministic_and_keeps_documents_whole(tmp_path: Path, monkeypatch):
-    monkeypatch.setattr(writer_module, "BATCH_CHARS", 2000)  # many pipelined batches
+    monkeypatch.setattr(presegment_module, "BATCH_CHARS", 2000)  # many pipelined batches
     docs = _copies(12)  # 12 x 35 records: several batches for each of the two sub-writers
     builds = []
     for name, workers in (("a", 2), ("b", 2), ("serial", 1)):
         s = IndexStore.create_or_open(tmp_path / name)
-        assert s.write(docs, workers=workers).added == 72
+        assert index_documents(s, docs, workers=workers).added == 72
         builds.append(s)
     assert [len(b.ix._segments()) for b in builds] == [2, 2, 1]
     orders = [_paragraph_order(b) for b in builds]
@@ -174,7 +175,7 @@ def test_parallel_writer_is_deterministic_and_keeps_documents_whole(tmp_path: Pa
 
 
 def test_a_failed_parallel_write_leaves_no_worker_behind(tmp_path: Path, monkeypatch):
-    monkeypatch.setattr(writer_module, "BATCH_CHARS", 2000)  # sub-writers are busy when it fails
+    monkeypatch.setattr(presegment_module, "BATCH_CHARS", 2000)  # sub-writers are busy when it fails
     s = IndexStore.create_or_open(tmp_path / "index")
 
     def broken():
@@ -182,7 +183,7 @@ def test_a_failed_parallel_write_leaves_no_worker_behind(tmp_path: Path, monkeyp
         raise ValueError("parser failed")
 
     with pytest.raises(ValueError, match="parser failed"):
-        s.write(broken(), workers=2, lock_timeout=0.5)
+        index_documents(s, broken(), workers=2, lock_timeout=0.5)
     assert multiprocessing.active_children() == []
     assert s.stats()["documents"] == 0
     assert not [p.name for p in (tmp_path / "index").iterdir() if p.name.endswith(".tmp")]
@@ -203,34 +204,34 @@ def test_second_writer_times_out_with_a_readable_message(store: IndexStore):  # 
     try:
         t0 = time.monotonic()
         with pytest.raises(IndexLockedError) as err:
-            store.write([changed(employment_policy())], lock_timeout=0.5)
+            index_documents(store, [changed(employment_policy())], lock_timeout=0.5)
         assert time.monotonic() - t0 < 5
         assert str(err.value).startswith("index is locked by another process")
         assert "0.5 s" in str(err.value)
     finally:
         holder.cancel()
-    assert store.write([changed(employment_policy())], lock_timeout=1).replaced == 1
+    assert index_documents(store, [changed(employment_policy())], lock_timeout=1).replaced == 1
 
 
 def test_failure_mid_stream_leaves_the_last_commit_and_releases_the_lock(tmp_path: Path):  # R2
     s = IndexStore.create_or_open(tmp_path / "index")
-    s.write(fixture_docs()[:2])
+    index_documents(s, fixture_docs()[:2])
 
     def broken():
         yield from fixture_docs()[2:4]
         raise ValueError("parser failed on document 5")
 
     with pytest.raises(ValueError, match="document 5"):
-        s.write(broken(), lock_timeout=0.5)
+        index_documents(s, broken(), lock_timeout=0.5)
     assert s.stats()["documents"] == 2
-    assert s.write(fixture_docs(), lock_timeout=0.5).added == 4
+    assert index_documents(s, fixture_docs(), lock_timeout=0.5).added == 4
 
 
 def test_readonly_store_sees_new_commits_without_reopening(store: IndexStore, tmp_path: Path):
     reader = IndexStore.open(tmp_path / "index")
     assert _total(reader, "城市更新") == 0
     doc = employment_policy()
-    store.write([changed(doc, paragraphs=[Paragraph("p1", "推进城市更新行动")])])
+    index_documents(store, [changed(doc, paragraphs=[Paragraph("p1", "推进城市更新行动")])])
     assert _total(reader, "城市更新") == 1
     reader.close()
 

@@ -5,7 +5,7 @@ import pytest
 
 from indexer.citation import gbt7714
 from indexer.models import Extracted, Page
-from indexer.structure import parse
+from indexer.pipeline import read_document as parse
 from indexer.structure.attendance import split_entries
 from indexer.structure.minutes import decision_action, item_subject
 from paths import SEED

@@ -9,7 +9,7 @@ import pytest
 from indexer.citation import gbt7714
 from indexer.models import Extracted, Page
 from indexer.references import find_references
-from indexer.structure import parse
+from indexer.pipeline import read_document as parse
 from indexer.structure.common import month_day_date
 from indexer.structure.law import adoption_records
 from indexer.structure.state_council import agenda_topics

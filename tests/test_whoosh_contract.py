@@ -19,6 +19,7 @@ from whoosh.query import spans
 
 from indexer.engine import IndexStore
 from indexer.models import Document, Paragraph
+from indexer.pipeline import index_documents
 
 SUPPORTED = (2, 7, 4)
 HINT = ("policysearch's engine (indexer/engine/) relies on private names of Whoosh {want}; "
@@ -78,7 +79,7 @@ def test_instance_attributes_of_a_real_index(tmp_path: Path) -> None:
     """Attributes set in constructors: read off a real writer, postings writer, leaf matcher and
     searcher of an index the store built."""
     store = IndexStore.create_or_open(tmp_path / "index")
-    store.write([Document(doc_id="d", kind="policy", title="合同", sha1="1",
+    index_documents(store, [Document(doc_id="d", kind="policy", title="合同", sha1="1",
                           paragraphs=[Paragraph("p1", "合同 管理 办法")])], workers=1)
     ix = store.ix
     writer = writing.SegmentWriter(ix)

@@ -2,9 +2,10 @@
 
 The rest of the project speaks to it through the typed interfaces below: the query language
 compiles to the engine-neutral tree of ``indexer.querytree``, a request reads one generation
-through a ``SearchSnapshot``, and ingest writes through ``DocumentStore.write``. A second engine
-would implement the same protocols beside ``whoosh`` without touching the query language, the
-web UI or the tests of behaviour.
+through a ``SearchSnapshot``, and ingest writes documents already segmented by
+``indexer.presegment`` through ``DocumentStore.write``. A second engine would implement the same
+protocols beside ``whoosh`` without touching the query language, the web UI or the tests of
+behaviour.
 
 The Whoosh implementation relies on private Whoosh names (the fast segment writer, the posting
 cache, the parallel writer); ``tests/test_whoosh_contract.py`` pins the version and every such
@@ -21,6 +22,7 @@ from indexer.engine.store import IndexStore
 from indexer.engine.writer import WriteReport
 from indexer.facets import FacetIndex
 from indexer.models import Document
+from indexer.presegment import SegmentedBatch
 from indexer.querytree import Q
 
 T = TypeVar("T")
@@ -67,8 +69,9 @@ class SearchableStore(Protocol):
 class DocumentStore(SearchableStore, Protocol):
     """The whole store contract used by ingest, the CLI and the web UI."""
 
-    def write(self, docs: Iterable[Document], lock_timeout: float = 30.0,
-              workers: int | None = None) -> WriteReport: ...
+    def write(self, batches: Iterable[SegmentedBatch], lock_timeout: float = 30.0, workers: int = 1) -> WriteReport: ...
+
+    def content_hash(self, doc_id: str) -> str | None: ...
 
     def remove(self, doc_ids: Iterable[str], lock_timeout: float = 30.0) -> int: ...
 

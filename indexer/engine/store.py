@@ -30,6 +30,7 @@ from indexer.engine.tables import GenerationTables
 from indexer.engine.writer import IndexWriter, WriteReport
 from indexer.errors import IndexMissingError, PolicySearchError, RebuildRequiredError
 from indexer.models import Document
+from indexer.presegment import SegmentedBatch
 
 log = logging.getLogger(__name__)
 
@@ -128,9 +129,9 @@ class IndexStore:
 
     # --- writing ----------------------------------------------------------------------------
 
-    def write(self, docs: Iterable[Document], lock_timeout: float = 30.0, workers: int | None = None) -> WriteReport:
+    def write(self, batches: Iterable[SegmentedBatch], lock_timeout: float = 30.0, workers: int = 1) -> WriteReport:
         """Add or replace documents in one commit (see ``IndexWriter.write``)."""
-        return self._writer().write(docs, lock_timeout, workers)
+        return self._writer().write(batches, lock_timeout, workers)
 
     def remove(self, doc_ids: Iterable[str], lock_timeout: float = 30.0) -> int:
         """Delete documents (all their records) in one commit; returns how many existed."""
@@ -216,6 +217,12 @@ class IndexStore:
         if fields is None or "payload" not in fields:
             return None
         return decode_document(fields["payload"], fields["paragraphs"])
+
+    def content_hash(self, doc_id: str) -> str | None:
+        """The ``sha1`` of the source ``doc_id`` was indexed from (None when it is not indexed):
+        ingest skips an unchanged source before segmenting it."""
+        fields = self._thread_searcher().document(key=doc_id)
+        return fields.get("sha1") if fields else None
 
     def iter_documents(self, with_paragraphs: Callable[[Document], bool] | None = None) -> Iterator[Document]:
         """Every stored ``Document`` of the current generation, in index order (indexing order for

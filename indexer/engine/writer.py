@@ -1,4 +1,4 @@
-"""Writing the index: one commit per call, documents streamed in pre-segmented batches.
+"""Writing the index: one commit per call, documents streamed in batches that carry their tokens.
 
 Whoosh is a single-writer store whose commit point is the rename of the TOC file, so a writer
 killed mid-way leaves the previous commit searchable; we keep that property by always using a
@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
-import os
 import queue
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -30,13 +29,10 @@ from indexer.engine.records import document_record, paragraph_record
 from indexer.engine.segwriter import FastSegmentWriter, FastSubWriter
 from indexer.errors import IndexLockedError, PolicySearchError
 from indexer.models import Document
-from indexer.presegment import Presegmented, Presegmenter
+from indexer.presegment import Presegmented, SegmentedBatch
 
 log = logging.getLogger(__name__)
 
-# Documents are pre-segmented and added in batches of about this many characters (bounded
-# memory for a whole-corpus ingest; big enough that worker round trips are cheap).
-BATCH_CHARS = 300_000
 # Posting buffer of each Whoosh writer process before it spills a sorted run to disk.
 WRITER_MB = 256
 
@@ -212,48 +208,33 @@ class IndexWriter:
             log.warning("orphan %s not removed: %s", orphan.name, reason)
         return len(report.removed)
 
-    def write(self, docs: Iterable[Document], lock_timeout: float = 30.0, workers: int | None = None) -> WriteReport:
+    def write(self, batches: Iterable[SegmentedBatch], lock_timeout: float = 30.0, workers: int = 1) -> WriteReport:
         """Add or replace documents in one commit; documents with an unchanged ``sha1`` are skipped.
 
         A changed document has all its records deleted and re-added, so no stale paragraph
-        survives. A doc_id repeated within one call keeps its first occurrence. ``docs`` is
-        consumed as a stream in batches of ~``BATCH_CHARS`` characters, each pre-segmented by
-        ``workers`` processes (default: the CPU count, at most 4) while the previous batch is
-        indexed; with ``workers > 1`` Whoosh indexing also runs in that many sub-writers
-        (``ParallelWriter``). Nothing is visible to searchers until the single commit at the
-        end. ``timings`` has seconds spent in the caller's iterator (``read``), waiting for
-        jieba (``segment``), handing records to Whoosh (``index``) and ``commit``.
+        survives. A doc_id repeated within one call keeps its first occurrence. ``batches`` is
+        consumed as a stream (``indexer.presegment.segment_batches`` segments the next batch
+        while this one is indexed); with ``workers > 1`` Whoosh indexing runs in that many
+        sub-writers (``ParallelWriter``). Nothing is visible to searchers until the single
+        commit at the end. ``timings`` has seconds spent in the caller's iterator (``read``),
+        waiting for tokens (``segment``), handing records to Whoosh (``index``) and ``commit``.
         """
         report = WriteReport()
         timings = dict.fromkeys(("read", "segment", "index", "commit"), 0.0)
-        workers = workers if workers is not None else min(os.cpu_count() or 1, 4)
-        batch: list[Document] = []
-        size = 0
-        pending: tuple[list[Document], Callable[[], dict[str, Packed]]] | None = None
-        with Presegmenter(workers) as pre, self._writer(lock_timeout, workers) as w, w.searcher() as s:
+        with self._writer(lock_timeout, workers) as w, w.searcher() as s:
             report.orphans_removed = self.orphans_removed
             seen: set[str] = set()
-            it = iter(docs)
+            it = iter(batches)
             while True:
                 t0 = time.perf_counter()
-                doc = next(it, None)
+                batch = next(it, None)
                 timings["read"] += time.perf_counter() - t0
-                if doc is not None:
-                    if not self._needs_write(doc, s, w, seen, report):
-                        continue
-                    batch.append(doc)
-                    size += len(doc.title) + sum(len(p.text) for p in doc.paragraphs)
-                if batch and (doc is None or size >= BATCH_CHARS):
-                    tokens = pre.submit(t for d in batch for t in (d.title, *(p.text for p in d.paragraphs)))
-                    if pending is not None:
-                        self._add_batch(w, *pending, timings)
-                    pending = (batch, tokens)
-                    report.doc_ids += [d.doc_id for d in batch]
-                    batch, size = [], 0
-                if doc is None:
-                    if pending is not None:
-                        self._add_batch(w, *pending, timings)
+                if batch is None:
                     break
+                fresh = [doc for doc in batch.documents if self._needs_write(doc, s, w, seen, report)]
+                if fresh:
+                    self._add_batch(w, fresh, batch.tokens, timings)
+                    report.doc_ids += [doc.doc_id for doc in fresh]
             if not report.doc_ids:
                 w.cancel()
                 report.timings = timings

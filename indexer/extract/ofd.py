@@ -2,7 +2,8 @@
 
 The package is walked as the standard lays it out: ``OFD.xml`` names each document's root
 (``DocBody/DocRoot``) and its ``DocInfo`` (title, author, dates); ``Document.xml`` lists the
-pages (``Pages/Page@BaseLoc``); each page's content holds ``TextObject`` elements whose
+pages (``Pages/Page@BaseLoc``), the template pages they use (``CommonData/TemplatePage``) and
+the annotations (``Annotations``); each page's content holds ``TextObject`` elements whose
 ``TextCode`` runs carry the text and its position. Runs are sorted into lines by their
 baseline and left to right within a line, one line per text line on the page, so layout
 repair rejoins lines broken at the margin exactly as it does for PDF.
@@ -142,6 +143,68 @@ def _doc_info(body: etree._Element) -> dict[str, str]:
     return meta
 
 
+def _member(source: str, base: str, target: str, what: str) -> str:
+    name = member_name(base, target)
+    if name is None:
+        raise ExtractError(source, f"damaged {KIND}: {what} points outside the package")
+    return name
+
+
+def _shifted(runs: list[Run], dx: float, dy: float) -> list[Run]:
+    return [Run(r.x + dx, r.y + dy, r.size, r.text, r.width) for r in runs]
+
+
+def _annotation_runs(source: str, package: zipfile.ZipFile, doc_name: str,
+                     document: etree._Element) -> dict[str, list[Run]]:
+    """Text of each page's annotations (``Annotations.xml`` -> one file per page), by page ID.
+
+    An annotation draws its ``Appearance`` inside its own ``Boundary``. Watermarks are left out:
+    the same 样本/内部资料 across every page is not the document's text.
+    """
+    found: dict[str, list[Run]] = {}
+    for annots in _children(document, "Annotations"):
+        list_name = _member(source, doc_name, (annots.text or "").strip(), "Annotations")
+        for page in _children(_xml(source, package, list_name), "Page"):
+            for loc in _children(page, "FileLoc"):
+                annot_name = _member(source, list_name, (loc.text or "").strip(), "an annotation")
+                for annot in _xml(source, package, annot_name).iter():
+                    if _local(annot.tag) != "Annot" or annot.get("Type") == "Watermark":
+                        continue
+                    for appearance in _children(annot, "Appearance"):
+                        box = _numbers(appearance.get("Boundary")) + [0.0, 0.0]
+                        found.setdefault(page.get("PageID") or "", []).extend(
+                            _shifted(page_runs(appearance), box[0], box[1]))
+    return found
+
+
+def _document_pages(source: str, package: zipfile.ZipFile, doc_name: str) -> list[str]:
+    """The text of each page of one document: its template pages (page furniture such as a
+    红头 or folio drawn behind or over every page), its content and its annotations, merged by
+    position so each line reads as printed."""
+    document = _xml(source, package, doc_name)
+    templates = {
+        tpl.get("ID") or "": _member(source, doc_name, tpl.get("BaseLoc") or "", "a template page")
+        for common in _children(document, "CommonData") for tpl in _children(common, "TemplatePage")
+    }
+    template_runs: dict[str, list[Run]] = {}
+    annotations = _annotation_runs(source, package, doc_name, document)
+    texts = []
+    for pages in _children(document, "Pages"):
+        for page in _children(pages, "Page"):
+            content = _xml(source, package, _member(source, doc_name, page.get("BaseLoc") or "", "a page"))
+            runs = page_runs(content)
+            for used in _children(content, "Template"):
+                name = templates.get(used.get("TemplateID") or "")
+                if name is None:
+                    continue  # a page naming a template the document does not declare
+                if name not in template_runs:
+                    template_runs[name] = page_runs(_xml(source, package, name))
+                runs += template_runs[name]
+            runs += annotations.get(page.get("ID") or "", [])
+            texts.append("\n".join(lines_of(runs)))
+    return texts
+
+
 def read_ofd(source: str, package: zipfile.ZipFile) -> tuple[list[Page], dict[str, str]]:
     """Pages and ``DocInfo`` metadata of every document in an opened OFD package."""
     names = set(package.namelist())
@@ -154,16 +217,7 @@ def read_ofd(source: str, package: zipfile.ZipFile) -> tuple[list[Page], dict[st
     meta = _doc_info(bodies[0])
     texts: list[str] = []
     for body in bodies:
-        doc_name = member_name("OFD.xml", _child_text(body, "DocRoot"))
-        if doc_name is None:
-            raise ExtractError(source, f"damaged {KIND}: DocRoot points outside the package")
-        document = _xml(source, package, doc_name)
-        for pages in _children(document, "Pages"):
-            for page in _children(pages, "Page"):
-                page_name = member_name(doc_name, page.get("BaseLoc") or "")
-                if page_name is None:
-                    raise ExtractError(source, f"damaged {KIND}: a page points outside the package")
-                texts.append("\n".join(lines_of(page_runs(_xml(source, package, page_name)))))
+        texts += _document_pages(source, package, _member(source, "OFD.xml", _child_text(body, "DocRoot"), "DocRoot"))
     if not any(text.strip() for text in texts):
         raise ExtractError(source, "no text in the OFD pages (scanned or image-only OFD)")
     return [Page(n, text + "\n") for n, text in enumerate(texts, start=1)], meta

@@ -1,10 +1,9 @@
-"""Structure parsing: ``parse(extracted) -> Document``, one parser per kind of document.
+"""Structure parsing, one parser per kind of document.
 
-The parser is picked by the stated kind (JSONL ``kind``/``issuer``) and, for files without
-metadata, by the content: a 第N次常务会议 lead sentence makes municipal minutes, 第X条 lines make
-a law, a stated 发文字号/成文日期 (web pages) a policy. The 发布时间/来源 line of a web page is
-dropped from the body: the extractor has already read it into ``meta``. Everything starts from
-the repaired layout (``indexer.layout.repair``).
+``parse(extracted, layout) -> Parsed`` is the stage after ``indexer.repair`` and before
+``indexer.enrich``. The parser is picked by the stated kind (JSONL ``kind``/``issuer``) and, for
+files without metadata, by the content: a 第N次常务会议 lead sentence makes municipal minutes,
+第X条 lines make a law, a stated 发文字号/成文日期 (web pages) a policy.
 """
 from __future__ import annotations
 
@@ -12,9 +11,7 @@ import re
 from dataclasses import replace
 
 from indexer.jurisdiction import STATE_COUNCIL, from_issuer
-from indexer.layout import repair
-from indexer.models import Document, Extracted, Layout
-from indexer.structure.common import is_page_facts
+from indexer.models import Extracted, Layout, Parsed
 from indexer.structure.law import parse_law
 from indexer.structure.legalmeta import add_legal_metadata
 from indexer.structure.minutes import parse_minutes
@@ -63,18 +60,11 @@ _PARSERS = {
 }
 
 
-def parse(extracted: Extracted) -> Document:
-    """The structured record of one extracted source."""
-    layout = repair(extracted.pages)
-    if extracted.fmt not in ("pdf", "ofd") and layout.page_count <= 1:
-        # One unpaginated text (JSON line, web page): "page 1" would be noise in citations.
-        for para in layout.paragraphs:
-            para.page = None
-        layout.page_count = 0
-    if extracted.fmt == "html":
-        layout.paragraphs = [p for p in layout.paragraphs if not is_page_facts(p.text)]
+def parse(extracted: Extracted, layout: Layout) -> Parsed:
+    """The structure of one extracted source, read from its repaired ``layout``."""
     parser = choose(extracted, layout)
-    doc = _PARSERS[parser](extracted, layout)
+    parsed = _PARSERS[parser](extracted, layout)
+    doc = parsed.doc
     if doc.jurisdiction is None:
         doc.jurisdiction = replace(STATE_COUNCIL) if parser == "state_council" else from_issuer(doc.issuer)
     if extracted.meta.get("published"):
@@ -83,4 +73,4 @@ def parse(extracted: Extracted) -> Document:
     if extracted.meta.get("ocr"):  # machine-read text: the reader is told to double-check
         doc.metadata["ocr"] = extracted.meta["ocr"]
     doc.page_count = doc.page_count or None
-    return doc
+    return parsed

@@ -15,8 +15,8 @@ from indexer import topics
 from indexer.citation import document_id
 from indexer.docnumber import find_doc_numbers, normalize_doc_number
 from indexer.layout import DATE_TEXT, to_iso_date
-from indexer.models import Document, Extracted, Item, Layout, Paragraph
-from indexer.structure.common import ARTICLE, CHAPTER, CN_DIGITS, cn_int, finish, new_paragraph
+from indexer.models import Document, Extracted, Item, Layout, Paragraph, Parsed
+from indexer.structure.common import ARTICLE, CHAPTER, CN_DIGITS, cn_int, new_paragraph
 
 _NTH = rf"第[{CN_DIGITS}\d]+次"
 # What the meeting did, read in a lookahead so that a joint adoption (最高人民法院审判委员会第N次会议、
@@ -102,7 +102,7 @@ def read_promulgation(lines: list[str]) -> dict[str, Any]:
     return meta
 
 
-def parse_law(extracted: Extracted, layout: Layout) -> Document:
+def parse_law(extracted: Extracted, layout: Layout) -> Parsed:
     meta = extracted.meta
     raws = layout.paragraphs
     title = meta.get("title") or (raws[0].text if raws else extracted.source)
@@ -154,5 +154,4 @@ def parse_law(extracted: Extracted, layout: Layout) -> Document:
     doc.topics = topics.classify(title, "\n".join(p.text for p in paragraphs[:200]))
     for item in items:
         item.topics = list(doc.topics)
-    local = "苏州" in f"{doc.issuer or ''}{title}"
-    return finish(doc, local=local)
+    return Parsed(doc, suzhou_forms="苏州" in f"{doc.issuer or ''}{title}")

@@ -21,12 +21,12 @@ from indexer.citation import document_id
 from indexer.deptresolve import Resolver, is_suzhou
 from indexer.jurisdiction import BODY, CITED, HEADER, LEAD, cited_titles, from_issuer, resolve
 from indexer.layout import ATTENDANCE_START
-from indexer.models import Attendee, Decision, Document, Extracted, Item, Layout, Meeting, Paragraph, RawParagraph
+from indexer.models import Attendee, Decision, Document, Extracted, Item, Layout, Meeting, Paragraph, Parsed, RawParagraph
 from indexer.references import find_references, titles_in
 from indexer.structure import matters
 from indexer.structure.actions import action_type, is_decision, opening_verb
 from indexer.structure.attendance import prose_attendees, read_block
-from indexer.structure.common import LEVEL1, LEVEL2, finish, merge, new_paragraph
+from indexer.structure.common import LEVEL1, LEVEL2, merge, new_paragraph
 from indexer.structure.dating import dating_in, meeting_date
 from indexer.structure.opening import Opening, convened_at, find_chair, find_meeting, read_opening, stated_count
 from indexer.structure.suzhou_decisions import decision_action, follow_up, item_subject, lead_department
@@ -77,7 +77,7 @@ def _dating(header: list[str], meta: dict, trailer: dict) -> str | None:
     return dating_in("\n".join(header)) or meta.get("published") or meta.get("date") or trailer.get("issued") or trailer.get("organised")
 
 
-def parse_minutes(extracted: Extracted, layout: Layout) -> Document:
+def parse_minutes(extracted: Extracted, layout: Layout) -> Parsed:
     meta = extracted.meta
     trailer = dict(layout.trailer)
     raws = [RawParagraph(t, r.page) for r in layout.paragraphs for t in matters.split_midline([r.text])]
@@ -119,7 +119,7 @@ def parse_minutes(extracted: Extracted, layout: Layout) -> Document:
         it.topics = topics.classify(it.heading, text)
     doc.paragraphs, doc.items, doc.attendees = builder.paragraphs, builder.items, builder.attendees
     doc.topics = merge(*(it.topics for it in builder.items))
-    return finish(doc, local=local)
+    return Parsed(doc, suzhou_forms=local)
 
 
 class _Builder:

@@ -13,9 +13,9 @@ from indexer import topics
 from indexer.citation import document_id
 from indexer.docnumber import normalize_doc_number
 from indexer.layout import to_iso_date
-from indexer.models import Document, Extracted, Item, Layout, Paragraph, RawParagraph
+from indexer.models import Document, Extracted, Item, Layout, Paragraph, Parsed, RawParagraph
 from indexer.references import clean_title
-from indexer.structure.common import LEVEL1, LEVEL2, LEVEL3, finish, heading_of, new_paragraph
+from indexer.structure.common import LEVEL1, LEVEL2, LEVEL3, heading_of, new_paragraph
 
 _ADDRESSEE_MAX = 200
 _ADDRESSEE_POSITION = 3  # 主送 comes right after the title (and a 发布时间 line on web pages)
@@ -87,7 +87,7 @@ def _is_date_line(text: str) -> bool:
     return len(text.strip()) <= 16 and to_iso_date(text) is not None
 
 
-def parse_sections(extracted: Extracted, layout: Layout, kind: str) -> Document:
+def parse_sections(extracted: Extracted, layout: Layout, kind: str) -> Parsed:
     meta = extracted.meta
     raws = layout.paragraphs
     stated = meta.get("title") or meta.get("pdf_title") or meta.get("file_title")
@@ -149,13 +149,12 @@ def parse_sections(extracted: Extracted, layout: Layout, kind: str) -> Document:
         doc.topics = topics.classify(doc.title, body)
     for it in items:
         it.topics = list(doc.topics)
-    local = "苏州" in f"{doc.issuer or ''}{doc.title}"
-    return finish(doc, local=local)
+    return Parsed(doc, suzhou_forms="苏州" in f"{doc.issuer or ''}{doc.title}")
 
 
-def parse_policy(extracted: Extracted, layout: Layout) -> Document:
+def parse_policy(extracted: Extracted, layout: Layout) -> Parsed:
     return parse_sections(extracted, layout, "policy")
 
 
-def parse_generic(extracted: Extracted, layout: Layout) -> Document:
+def parse_generic(extracted: Extracted, layout: Layout) -> Parsed:
     return parse_sections(extracted, layout, extracted.meta.get("kind") or "other")

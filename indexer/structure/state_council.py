@@ -19,9 +19,9 @@ import cn2an
 from indexer import topics
 from indexer.citation import document_id
 from indexer.jurisdiction import STATE_COUNCIL
-from indexer.models import Decision, Document, Extracted, Item, Layout, Meeting, Paragraph, RawParagraph, Reference
+from indexer.models import Decision, Document, Extracted, Item, Layout, Meeting, Paragraph, Parsed, RawParagraph, Reference
 from indexer.references import find_references, titles_in
-from indexer.structure.common import cn_int, finish, heading_of, merge, new_paragraph
+from indexer.structure.common import cn_int, heading_of, merge, new_paragraph
 
 _CHAIR = re.compile(
     r"国务院(?:总理|副总理)(?P<chair>[\u4e00-\u9fff]{2,3}?)(?=\d|[一二三四五六七八九十]+[月日]|主持|今天|今日|昨天|近日)"
@@ -123,7 +123,7 @@ class _Items:
         self.current, self.headed = None, False
 
 
-def parse_state_council(extracted: Extracted, layout: Layout) -> Document:
+def parse_state_council(extracted: Extracted, layout: Layout) -> Parsed:
     meta = extracted.meta
     raws = layout.paragraphs
     issuer = meta.get("issuer") or "国务院常务会议"
@@ -177,4 +177,4 @@ def parse_state_council(extracted: Extracted, layout: Layout) -> Document:
     doc.paragraphs, doc.items = paragraphs, items.items
     doc.topics = merge(*(it.topics for it in doc.items))[:3] or topics.classify(doc.title, lead)
     doc.jurisdiction = replace(STATE_COUNCIL)
-    return finish(doc, local=False)
+    return Parsed(doc)
