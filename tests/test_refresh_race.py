@@ -29,6 +29,7 @@ WRITER = r'''
 import sys
 from indexer.models import Document, Paragraph
 from indexer.engine import IndexStore
+from indexer.pipeline import index_documents
 
 path, first, last = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 store = IndexStore.create_or_open(path)
