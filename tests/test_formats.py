@@ -6,11 +6,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import shutil
 import tracemalloc
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from docgen import encrypted_doc, garbage_fib, write_doc
 from formatgen import (
     LEADING,
     encrypted_office,
@@ -34,6 +36,10 @@ from indexer.pipeline import read_document as parse
 
 TITLE = "苏州市人民政府第120次常务会议纪要"
 _MARKER = re.compile(r"^\s*—\s*\d+\s*—\s*$")
+needs_antiword = pytest.mark.skipif(
+    shutil.which("antiword") is None,
+    reason="antiword is not installed (Debian package antiword, optional; .ci/run installs it)",
+)
 
 
 def _text_version():
@@ -55,8 +61,8 @@ def _structure(doc) -> tuple:
     )
 
 
-def _seed_docx(path: Path) -> Path:
-    """The seed as Word writes it: one paragraph per paragraph, page breaks between pages."""
+def _seed_paragraphs() -> tuple[list[str], list[int]]:
+    """The seed as a word processor holds it: its paragraphs, and the page each starts on."""
     text = SEED.read_text(encoding="utf-8")
     layout = repair([Page(1, text)])
     lines = text.splitlines()
@@ -64,10 +70,23 @@ def _seed_docx(path: Path) -> Path:
     trailer = [ln.strip() for ln in lines[tail:] if ln.strip() and not _MARKER.match(ln)]
     paragraphs = [p.text for p in layout.paragraphs] + trailer
     pages = [p.page for p in layout.paragraphs] + [layout.paragraphs[-1].page] * len(trailer)
+    return paragraphs, pages
+
+
+def _seed_docx(path: Path) -> Path:
+    """The seed as Word writes it: one paragraph per paragraph, page breaks between pages."""
+    paragraphs, pages = _seed_paragraphs()
     return write_docx(
         paragraphs, path, pages=pages, title=TITLE, author="苏州市人民政府办公室",
         created=dt.datetime(2020, 12, 23, 9, 30),
     )
+
+
+def _seed_doc(path: Path) -> Path:
+    """The seed as Word 97 saves it: the same paragraphs, a hard page break where a page starts."""
+    paragraphs, pages = _seed_paragraphs()
+    breaks = [i for i in range(1, len(pages)) if pages[i] != pages[i - 1]]
+    return write_doc(paragraphs, path, page_breaks=breaks)
 
 
 @pytest.fixture(scope="module")
@@ -187,6 +206,54 @@ def test_ofd_path_outside_the_package_is_refused(tmp_path: Path) -> None:
     assert extract_path(path)[1][0].reason == "damaged OFD document: DocRoot points outside the package"
 
 
+# --- legacy .doc (antiword) --------------------------------------------------------------------
+
+
+@needs_antiword
+def test_doc_minutes_parse_as_the_text_version(tmp_path: Path, text_version) -> None:
+    path = _seed_doc(tmp_path / "minutes.doc")
+    assert path.read_bytes()[:8] == bytes.fromhex("d0cf11e0a1b11ae1")
+    record = _one(path)
+    assert (record.fmt, record.meta) == ("doc", {"converter": "antiword"})
+    assert "由市工信局根据本次会议讨论意见按程序发文实施。" in record.pages[0].text
+    doc = parse(record)
+    assert _structure(doc) == _structure(text_version)
+    assert [d.lead_department for d in (i.decisions[0] for i in doc.items)] == [
+        "苏州市应急管理局", "苏州市工业和信息化局", "苏州市市场监督管理局", "苏州市市场监督管理局", "苏州市供销合作总社",
+    ]
+    stored = _ingested(path, tmp_path / "index")
+    assert stored.fmt == "doc" and _structure(stored)[3:7] == _structure(text_version)[3:7]
+
+
+@needs_antiword
+def test_hostile_docs_are_named_and_the_batch_lands(tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    src.mkdir()
+    _seed_doc(src / "a-minutes.doc")
+    for name, size in (("b-cut-at-a-sector.doc", 14 * 512), ("c-cut-mid-sector.doc", 14 * 512 + 100)):
+        cut = _seed_doc(src / name)  # an interrupted download, at or between sector ends
+        cut.write_bytes(cut.read_bytes()[:size])
+    garbage_fib(_seed_doc(src / "d-garbage-fib.doc"))
+    encrypted_doc(_seed_doc(src / "e-secret.doc"))
+    write_doc([], src / "f-blank.doc")
+    report = ingest([src], tmp_path / "index", workers=1)
+    assert report.documents == 1
+    skipped = {Path(p.source).name: p.reason for p in report.problems}
+    assert skipped == {
+        "b-cut-at-a-sector.doc": "truncated or damaged Word .doc (antiword: The Big Block Depot is damaged)",
+        "c-cut-mid-sector.doc": "truncated or damaged Word .doc (antiword: the file is not a Word Document.)",
+        "d-garbage-fib.doc": "truncated or damaged Word .doc (antiword: I can't find the text of this document)",
+        "e-secret.doc": "encrypted Word .doc (password required)",
+        "f-blank.doc": "Word .doc without text",
+    }
+    store = IndexStore.open(tmp_path / "index")
+    try:
+        doc = store.get_document("suzhou-gov-exec-120")
+    finally:
+        store.close()
+    assert doc.fmt == "doc" and len(doc.items) == 5
+
+
 # --- hostile variants ---------------------------------------------------------------------------
 
 
@@ -288,9 +355,14 @@ def test_batch_of_formats_lands_around_hostile_files(tmp_path: Path) -> None:
 # --- command line -------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("suffix", ["docx", "ofd"])
+@pytest.mark.parametrize("suffix", ["docx", "ofd", pytest.param("doc", marks=needs_antiword)])
 def test_parse_json_for_each_format(tmp_path: Path, suffix: str) -> None:
-    path = _seed_docx(tmp_path / "m.docx") if suffix == "docx" else write_ofd(seed_pages(), tmp_path / "m.ofd")
+    writers = {
+        "docx": lambda: _seed_docx(tmp_path / "m.docx"),
+        "ofd": lambda: write_ofd(seed_pages(), tmp_path / "m.ofd"),
+        "doc": lambda: _seed_doc(tmp_path / "m.doc"),
+    }
+    path = writers[suffix]()
     result = CliRunner().invoke(cli, ["parse", str(path), "--json"])
     assert result.exit_code == 0, result.output
     record = json.loads(result.output)
@@ -303,4 +375,13 @@ def test_parse_names_a_hostile_file_without_a_traceback(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["parse", str(path), "--json"])
     assert result.exit_code != 0
     assert "photos.docx: not a Word document: a zip archive" in result.output
+    assert "Traceback" not in result.output
+
+
+@needs_antiword
+def test_parse_names_a_damaged_doc_without_a_traceback(tmp_path: Path) -> None:
+    path = garbage_fib(_seed_doc(tmp_path / "damaged.doc"))
+    result = CliRunner().invoke(cli, ["parse", str(path), "--json"])
+    assert result.exit_code != 0
+    assert "damaged.doc: truncated or damaged Word .doc (antiword: I can't find the text" in result.output
     assert "Traceback" not in result.output

@@ -47,8 +47,25 @@ def extract_doc(path: Path, data: bytes, sha1: str) -> Extracted:
         raise ExtractError(source, f"antiword timed out after {TIMEOUT:g} s") from None
     text = done.stdout.decode("utf-8", "replace")
     if done.returncode != 0 or not text.strip():
-        detail = done.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or [""]
-        lowered = detail[0].lower()
-        reason = "encrypted Word .doc (password required)" if "encrypt" in lowered else "damaged Word .doc"
-        raise ExtractError(source, f"{reason} ({detail[0][:160]})" if detail[0] else reason)
+        raise ExtractError(source, failure_reason(path, done.returncode, done.stderr))
     return Extracted(source, "doc", split_pages(text), {"converter": CONVERTER}, sha1)
+
+
+def failure_reason(path: Path, returncode: int, stderr: bytes) -> str:
+    """Why antiword gave no text, in words a user can act on.
+
+    antiword's first stderr line says what it found ("The Big Block Depot is damaged", "I can't
+    find the text of this document"); it names the file itself in some messages, which the
+    problem line already does, so the path is replaced by "the file". A crash (a signal) and an
+    empty document are told apart from damage that antiword diagnosed."""
+    lines = [ln.strip() for ln in stderr.decode("utf-8", "replace").splitlines() if ln.strip()]
+    first = lines[0].replace(str(path), "the file")[:160] if lines else ""
+    if "encrypt" in first.lower():
+        return "encrypted Word .doc (password required)"
+    if returncode < 0:
+        return f"damaged Word .doc: antiword stopped with signal {-returncode}" + (f" ({first})" if first else "")
+    if returncode == 0:
+        return "Word .doc without text"
+    return f"truncated or damaged Word .doc (antiword: {first})" if first else (
+        f"truncated or damaged Word .doc (antiword exit status {returncode})"
+    )
