@@ -21,7 +21,7 @@ from flask import Flask
 from indexer.query import SearchParams, spelling_vocabulary
 from indexer.query import search as run_search
 
-from . import api, decisions, departments, document, errors, search, security
+from . import api, decisions, departments, document, errors, exports, search, security
 from .baseurl import DEFAULT_BASE_URL, PublicBaseURL
 from .resources import open_resources, resources
 from .tables import corpus_tables
@@ -42,6 +42,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         WARM_LIFECYCLE=True,
         PROVIDE_AUTOMATIC_OPTIONS=False,
         PUBLIC_BASE_URL=DEFAULT_BASE_URL,  # absolute links start with this, never the Host header
+        EXPORT_SLOTS=exports.DEFAULT_SLOTS,  # CSV exports running at once; more are a 503 (webui.exports)
+        EXPORT_SECONDS=exports.DEFAULT_SECONDS,  # an export stops here, saying so in its last row
     )
     if config:
         app.config.update(config)
@@ -53,6 +55,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.extensions["policysearch"] = open_resources(app.config["INDEX_DIR"])
     security.init_app(app)
     errors.init_app(app)
+    exports.init_app(app)
     app.register_blueprint(search.bp)
     app.register_blueprint(document.bp)
     app.register_blueprint(api.bp)
