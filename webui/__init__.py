@@ -24,7 +24,7 @@ from indexer.query import search as run_search
 from . import api, decisions, departments, document, errors, exports, search, security
 from .baseurl import DEFAULT_BASE_URL, PublicBaseURL
 from .resources import open_resources, resources
-from .tables import corpus_tables
+from .tables import corpus_tables, department_directory
 
 log = logging.getLogger(__name__)
 
@@ -78,11 +78,12 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 
 def _warm(app: Flask) -> None:
-    """Build the corpus tables (decisions, links, references) and the spelling vocabulary ahead
-    of the first page that needs them."""
+    """Build the corpus tables (decisions, links, references), the department directory and the
+    spelling vocabulary ahead of the first page that needs them."""
     try:
         with app.app_context():
             corpus_tables()
+            department_directory()
             spelling_vocabulary(resources().store)
     except Exception:  # the page that needs them will build them and report the error itself
         log.exception("could not prepare the lifecycle tables")
