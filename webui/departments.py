@@ -90,7 +90,7 @@ def department_page(name: str) -> Any:
     # the search facet reads Suzhou's abbreviations as Suzhou's bodies: a name kept as written
     # in another city's text (市政府) is not searched for, its documents are listed instead
     searchable = resolve_department(name) == name
-    mentions = run_search(resources().store, SearchParams(departments=[name], sort="newest", per_page=MENTIONS_SHOWN,
+    mentions: dict[str, Any] = run_search(resources().store, SearchParams(departments=[name], sort="newest", per_page=MENTIONS_SHOWN,
                                                           group="para")) if searchable else {"hits": [], "total": 0}
     per_year = _bars(activity["per_year"])
     written = [w for w, _ in entry.written.most_common() if w != name] if entry else []
