@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from indexer.citation import assign_citations
 from indexer.jurisdiction import STATE_COUNCIL, from_issuer
 from indexer.layout import repair
 from indexer.models import Document, Extracted, Layout
@@ -77,6 +78,7 @@ def parse(extracted: Extracted) -> Document:
     doc = _PARSERS[parser](extracted, layout)
     if doc.jurisdiction is None:
         doc.jurisdiction = replace(STATE_COUNCIL) if parser == "state_council" else from_issuer(doc.issuer)
+        assign_citations(doc)  # the label names the jurisdiction, known only now
     if extracted.meta.get("published"):
         doc.metadata.setdefault("published", extracted.meta["published"])
     add_legal_metadata(doc, extracted.meta)
