@@ -19,6 +19,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from indexer.deptresolve import is_suzhou
 from indexer.depttypes import get_taxonomy
 from indexer.engine import DocumentStore
 from indexer.gazetteer import get_gazetteer
@@ -102,8 +103,7 @@ def place_of(name: str, jur: Jurisdiction | None) -> str | None:
         forms = {parts[-1], "".join(parts[-2:])}
         if any(bare.startswith(f) for f in forms):
             return path
-    gazetteer = get_gazetteer()
-    if jur.code and jur.code.startswith("3205") and gazetteer.department(name) is not None:
+    if is_suzhou(jur) and get_gazetteer().department(name) is not None:
         return next((p for p in paths if p.endswith("苏州市")), None)
     return None
 
