@@ -3,19 +3,22 @@
 Ids must be stable across re-ingests (permalinks ``/doc/<doc_id>#<para_id>``), so they come from
 stated metadata (JSONL id; body + meeting number for minutes) and only fall back to a content
 hash. Citation labels use the short body name the documents themselves use
-(苏州市政府第120次常务会议纪要) plus the structural path and the printed page.
+(苏州市政府第120次常务会议纪要), or the title preceded by the jurisdiction when the title does
+not name it, plus the structural path and the printed page.
 """
 from __future__ import annotations
 
 import hashlib
 
-from indexer.labels import minutes_label
-from indexer.models import Document, Extracted, Meeting, Paragraph
+from indexer.divisions import short_forms
+from indexer.labels import minutes_label, short_body
+from indexer.models import Document, Extracted, Jurisdiction, Meeting, Paragraph
 
 # Known meeting bodies get a readable id prefix; any other body gets a short hash of its name.
 _BODY_SLUGS = {"苏州市人民政府": "suzhou-gov"}
 _DOC_TYPE = {"minutes": "Z", "report": "Z", "policy": "Z", "other": "Z"}
 _REPORT_WORDS = ("报告", "年报")
+NATIONAL_WORDS = ("国务院", "中华人民共和国", "全国", "国家", "中共中央")
 
 
 def document_id(extracted: Extracted, meeting: Meeting | None = None) -> str:
@@ -37,9 +40,27 @@ def document_label(doc: Document) -> str:
     return minutes_label(doc) or doc.title
 
 
+def names_jurisdiction(label: str, jur: Jurisdiction) -> bool:
+    """The label already says whose document it is: the body (苏州市人民政府, 苏州市政府), its
+    place in full or short form (上海口岸服务条例 names 上海市), or for a national body one of the
+    words national texts are named with (国务院关于…, 中华人民共和国…)."""
+    if jur.level == "国家":
+        return any(word in label for word in NATIONAL_WORDS)
+    deepest = next((p for p in (jur.county, jur.prefecture, jur.province) if p), None)
+    forms = {jur.name, short_body(jur.name), *([deepest, *short_forms(deepest)] if deepest else [])}
+    return any(form and form in label for form in forms)
+
+
 def citation_label(doc: Document, para: Paragraph) -> str:
-    """``苏州市政府第120次常务会议纪要 二（一） 第3页``; page only when known."""
-    parts = [document_label(doc), para.label, f"第{para.page}页" if para.page else None]
+    """``苏州市政府第120次常务会议纪要 二（一） 第3页``; page only when known. The one short
+    label of a paragraph (search hits, the API, the CSV ``citation`` column, feeds): it names
+    the jurisdiction when the document has one and its name does not already say it
+    (``国务院 志愿服务条例 第三条``)."""
+    label = document_label(doc)
+    jur = doc.jurisdiction
+    if jur and jur.name and not names_jurisdiction(label, jur):
+        label = f"{short_body(jur.name)} {label}"
+    parts = [label, para.label, f"第{para.page}页" if para.page else None]
     return " ".join(p for p in parts if p)
 
 
@@ -47,9 +68,10 @@ def gbt7714(doc: Document, para: Paragraph | None = None) -> str:
     """A GB/T 7714-2015 style reference: ``责任者. 题名[Z]. 日期: 页码. URL``.
 
     Minutes are cited under their issuing office (the 整理 office when known), other documents
-    under their issuer; [R] marks reports (年度报告), everything else is [Z] (其他).
+    under their issuer, else under the jurisdiction's body; [R] marks reports (年度报告), everything else is [Z] (其他).
     """
-    author = doc.metadata.get("organiser") or doc.issuer or (doc.meeting.body if doc.meeting else None)
+    author = (doc.metadata.get("organiser") or doc.issuer or (doc.meeting.body if doc.meeting else None)
+              or (doc.jurisdiction.name if doc.jurisdiction else None))
     kind = "R" if any(w in doc.title for w in _REPORT_WORDS) else _DOC_TYPE.get(doc.kind, "Z")
     title = document_label(doc)
     if para is not None and para.label:

@@ -260,11 +260,17 @@ def doctor(obj, fix: bool) -> None:
               help="Public URL of the site, for absolute links (feeds, permalinks); never taken from requests.")
 @click.option("--idle-timeout", default=15, show_default=True, type=click.IntRange(1, 3600),
               help="Seconds before a silent connection is closed.")
+@click.option("--export-slots", type=click.IntRange(1, 64), default=None, show_default="workers/4, at least 1",
+              help="CSV exports running at once; more are refused with 503, so searches keep their threads.")
+@click.option("--export-seconds", default=30, show_default=True, type=click.IntRange(1, 3600),
+              help="Time budget of one export; it stops there and says so in its last row.")
 @click.pass_obj
 @_die_on_errors
-def serve(obj, host: str, port: int, threads: int, base_url: str | None, idle_timeout: int) -> None:
+def serve(obj, host: str, port: int, threads: int, base_url: str | None, idle_timeout: int,
+          export_slots: int | None, export_seconds: int) -> None:
     """Serve the web UI and JSON API with a production WSGI server."""
     from webui import create_app
+    from webui.exports import slots_for
     from webui.server import serve as run_server
 
     if base_url is None:
@@ -272,7 +278,11 @@ def serve(obj, host: str, port: int, threads: int, base_url: str | None, idle_ti
         base_url = f"http://{shown}:{port}"
         if host in ("0.0.0.0", "::", ""):
             log.warning("listening on all interfaces: set --base-url so links name a reachable host")
-    app = create_app({"INDEX_DIR": str(obj["index"]), "PUBLIC_BASE_URL": base_url})
+    slots = export_slots or slots_for(threads)
+    if slots >= threads:
+        log.warning("%d export slots for %d worker threads: exports can hold every thread", slots, threads)
+    app = create_app({"INDEX_DIR": str(obj["index"]), "PUBLIC_BASE_URL": base_url,
+                      "EXPORT_SLOTS": slots, "EXPORT_SECONDS": export_seconds})
     run_server(app, host=host, port=port, threads=threads, idle_timeout=idle_timeout)
 
 

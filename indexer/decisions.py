@@ -8,7 +8,7 @@ them; so can a notebook). Agenda-item rows feed the per-department, per-year cou
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
@@ -207,16 +207,21 @@ def select(rows: Iterable[DecisionRow], query: DecisionQuery) -> dict[str, Any]:
     }
 
 
-def to_csv(rows: Iterable[DecisionRow], link: Callable[[DecisionRow], str] = lambda row: "") -> str:
-    """The decisions export (``csvexport``: BOM, formula escaping); subjects joined by ；.
+def csv_rows(rows: Iterable[DecisionRow], link: Callable[[DecisionRow], str] = lambda row: "") -> Iterator[list[Any]]:
+    """The cells of each row under ``CSV_COLUMNS``, made as they are read; subjects joined by ；.
 
     ``link(row)`` gives the ``url`` column: permalinks are the web app's to build.
     """
-    return csvexport.to_csv(CSV_COLUMNS, (
+    return (
         [r.meeting, r.jurisdiction, r.date, r.item, r.label, r.action, r.nature, "；".join(r.subjects),
          r.lead_department, r.follow_up, r.doc_id, r.para_id, link(r), r.text]
         for r in rows
-    ))
+    )
+
+
+def to_csv(rows: Iterable[DecisionRow], link: Callable[[DecisionRow], str] = lambda row: "") -> str:
+    """The decisions export as one string (``csvexport``: BOM, formula escaping)."""
+    return csvexport.to_csv(CSV_COLUMNS, csv_rows(rows, link))
 
 
 def department_activity(

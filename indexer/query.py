@@ -234,14 +234,30 @@ def _suggestion(store: SearchableStore, r: _Ranked) -> str | None:
     return spelling_vocabulary(store).suggest(words, r.snap.word_frequency) if words else None
 
 
-def export_hits(store: SearchableStore, params: SearchParams, limit: int) -> Iterator[dict[str, Any]]:
+@dataclass
+class Export:
+    """An export's hits and what its reader must be told about their completeness."""
+
+    hits: Iterator[dict[str, Any]]  # decoded as consumed
+    total: int  # results of the query: documents when grouped, else paragraphs
+    timed_out: bool  # the ranking was cut at ``TIME_LIMIT``: later results may be missing
+
+
+def export(store: SearchableStore, params: SearchParams, limit: int) -> Export:
     """The first ``limit`` results of ``params`` (its page and per_page ignored), from one
     ranking on one snapshot, each hit decoded as it is consumed: an export streams its rows
     without running a search per page, so it holds a worker no longer than the ranking."""
     validate(replace(params, page=1, per_page=1))
     selected = _selected(params)
     r = _rank(store, params, limit, lambda snap: facets.selection_sets(snap.facets, selected))
-    return _hits(r, 0, limit)
+    total = count_documents(r.matched, r.snap.doc_of, r.snap.documents) if r.grouped \
+        else len(r.snap.paragraphs if r.matched is None else r.matched)
+    return Export(_hits(r, 0, limit), total, r.found.timed_out)
+
+
+def export_hits(store: SearchableStore, params: SearchParams, limit: int) -> Iterator[dict[str, Any]]:
+    """The hits of ``export`` alone."""
+    return export(store, params, limit).hits
 
 
 def _match(snap: SearchSnapshot, tree: Node | None, compiled: Compiled, scope: AbstractSet[int] | None,

@@ -21,10 +21,10 @@ from flask import Flask
 from indexer.query import SearchParams, spelling_vocabulary
 from indexer.query import search as run_search
 
-from . import api, decisions, departments, document, errors, search, security
+from . import api, decisions, departments, document, errors, exports, search, security
 from .baseurl import DEFAULT_BASE_URL, PublicBaseURL
 from .resources import open_resources, resources
-from .tables import corpus_tables
+from .tables import corpus_tables, department_directory
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +42,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         WARM_LIFECYCLE=True,
         PROVIDE_AUTOMATIC_OPTIONS=False,
         PUBLIC_BASE_URL=DEFAULT_BASE_URL,  # absolute links start with this, never the Host header
+        EXPORT_SLOTS=exports.DEFAULT_SLOTS,  # CSV exports running at once; more are a 503 (webui.exports)
+        EXPORT_SECONDS=exports.DEFAULT_SECONDS,  # an export stops here, saying so in its last row
     )
     if config:
         app.config.update(config)
@@ -53,6 +55,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.extensions["policysearch"] = open_resources(app.config["INDEX_DIR"])
     security.init_app(app)
     errors.init_app(app)
+    exports.init_app(app)
     app.register_blueprint(search.bp)
     app.register_blueprint(document.bp)
     app.register_blueprint(api.bp)
@@ -75,11 +78,12 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 
 def _warm(app: Flask) -> None:
-    """Build the corpus tables (decisions, links, references) and the spelling vocabulary ahead
-    of the first page that needs them."""
+    """Build the corpus tables (decisions, links, references), the department directory and the
+    spelling vocabulary ahead of the first page that needs them."""
     try:
         with app.app_context():
             corpus_tables()
+            department_directory()
             spelling_vocabulary(resources().store)
     except Exception:  # the page that needs them will build them and report the error itself
         log.exception("could not prepare the lifecycle tables")

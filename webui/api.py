@@ -8,15 +8,15 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from flask import Blueprint, Response, jsonify, request, stream_with_context
+from flask import Blueprint, Response, jsonify, request
 
-from indexer.csvexport import iter_csv
-from indexer.query import SearchParams, export_hits, validate
+from indexer.query import SearchParams, export, validate
 from indexer.query import search as run_search
 
 from .atom import atom_feed
 from .doclinks import document_lifecycle, resolved_references
 from .document import lookup_document
+from .exports import Completeness, Slot, csv_response, run_export
 from .links import hit_with_url, permalink
 from .params import QueryState, parse_search_args
 from .resources import resources
@@ -73,13 +73,17 @@ def _csv_row(hit: dict[str, Any]) -> list[Any]:
 @bp.get("/api/search.csv")
 def search_csv() -> Response:
     """Up to ``CSV_MAX_ROWS`` results from one ranking, streamed row by row (UTF-8 with a BOM
-    so Excel opens the Chinese text correctly). ``group=para`` exports every matching paragraph."""
-    hits = export_hits(resources().store, _params(), CSV_MAX_ROWS)  # a bad query fails here, as a 400
-    return Response(
-        stream_with_context(iter_csv(CSV_COLUMNS, (_csv_row(hit) for hit in hits))),
-        mimetype="text/csv",
-        headers={"Content-Disposition": "attachment; filename=policysearch.csv"},
-    )
+    so Excel opens the Chinese text correctly). ``group=para`` exports every matching paragraph.
+    Runs under an export slot and within the export time budget (``webui.exports``)."""
+    params = _params()  # a bad request is a 400 even when every export slot is taken
+
+    def build(slot: Slot, started: float) -> Response:
+        found = export(resources().store, params, CSV_MAX_ROWS)
+        known = Completeness(found.total, CSV_MAX_ROWS, found.timed_out)
+        return csv_response(slot, started, CSV_COLUMNS, (_csv_row(hit) for hit in found.hits), known,
+                            "policysearch.csv")
+
+    return run_export(build)
 
 
 @bp.get("/search.atom")

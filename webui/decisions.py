@@ -11,11 +11,12 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify, render_template, request, url_for
 
-from indexer.decisions import SORT_KEYS, DecisionQuery, DecisionRow, canonical_departments, select, to_csv
+from indexer.decisions import CSV_COLUMNS, SORT_KEYS, DecisionQuery, DecisionRow, canonical_departments, csv_rows, select
 from indexer.errors import QueryError
 from indexer.facets import DECISION_FACETS
 from indexer.gazetteer import get_gazetteer
 
+from .exports import Completeness, Slot, csv_response, run_export
 from .links import department_url, doc_url, page_links
 from .params import QueryState, filter_values, integer_value, year_value
 from .tables import corpus_tables
@@ -143,12 +144,18 @@ def decisions_api() -> Response:
     )
 
 
+def _permalink(row: DecisionRow) -> str:
+    return doc_url(row.doc_id, row.para_id, external=True)
+
+
 @bp.get("/api/decisions.csv")
 def decisions_csv() -> Response:
+    """Up to ``CSV_MAX_ROWS`` decision rows, streamed under an export slot (``webui.exports``)."""
     req = parse_decision_args(_state())
-    rows = select(corpus_tables().decisions, req.query)["rows"][:CSV_MAX_ROWS]
-    return Response(
-        to_csv(rows, link=lambda r: doc_url(r.doc_id, r.para_id, external=True)),
-        mimetype="text/csv",
-        headers={"Content-Disposition": "attachment; filename=decisions.csv"},
-    )
+
+    def build(slot: Slot, started: float) -> Response:
+        rows = select(corpus_tables().decisions, req.query)["rows"]
+        return csv_response(slot, started, CSV_COLUMNS, csv_rows(rows[:CSV_MAX_ROWS], _permalink),
+                            Completeness(len(rows), CSV_MAX_ROWS), "decisions.csv")
+
+    return run_export(build)

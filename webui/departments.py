@@ -1,25 +1,30 @@
-"""Department pages: official name and aliases, items and led decisions per year, mentions."""
+"""Department pages of any government: official name and aliases, items and led decisions per
+year, documents and paragraphs naming it; ``/dept`` lists them all by government and type."""
 from __future__ import annotations
 
+from collections import Counter
+from dataclasses import dataclass
 from typing import Any
 
-from flask import Blueprint, Flask, abort, redirect, render_template, url_for
+from flask import Blueprint, Flask, redirect, render_template, request, url_for
 
 from indexer.decisions import department_activity
 from indexer.gazetteer import get_gazetteer
 from indexer.query import SearchParams
 from indexer.query import search as run_search
+from indexer.querycompile import resolve_department
 
 from .decisions import row_json
 from .links import department_url, doc_url, hit_with_url
 from .resources import resources
-from .tables import corpus_tables
+from .tables import corpus_tables, department_directory
 
 bp = Blueprint("departments", __name__)
 
 MAX_NAME_CHARS = 100
 LED_SHOWN = 100
 MENTIONS_SHOWN = 10
+DOCUMENTS_SHOWN = 20
 CHART_HEIGHT = 80.0
 BAR_WIDTH = 12.0
 BAR_GAP = 6.0
@@ -40,22 +45,60 @@ def _bars(per_year: list[dict[str, Any]]) -> list[dict[str, Any]]:
     ]
 
 
+@dataclass(frozen=True)
+class DeptView:
+    """What the page header shows: the gazetteer's facts for Suzhou's bodies, the directory's
+    (type, government) for every body the index names."""
+
+    name: str
+    type: str | None = None
+    place: str | None = None
+    since: int | None = None
+    until: int | None = None
+
+
+def _not_found(name: str, candidates: list[tuple[str, str]]) -> tuple[str, int]:
+    """A readable 404: the name is unknown, or an abbreviation whose meaning depends on the
+    government that wrote it (then each government's department is offered)."""
+    links = [(region, target, url_for("departments.department_page", name=target, region=region))
+             for region, target in candidates]
+    return render_template("dept_missing.html", name=name, candidates=links), 404
+
+
 @bp.get("/dept/<name>")
 def department_page(name: str) -> Any:
+    """A department of any government. A name the index uses is shown; an abbreviation is
+    redirected to the department it means in ``region`` (a jurisdiction's name or place path),
+    and without ``region`` only Suzhou's gazetteer abbreviations are (the curated city); an
+    unknown name is a 404 page that lists what the abbreviation means elsewhere."""
+    if len(name) > MAX_NAME_CHARS:
+        return _not_found(name[:MAX_NAME_CHARS] + "…", [])
+    directory = department_directory()
     gazetteer = get_gazetteer()
-    canonical = gazetteer.canonical(name) if len(name) <= MAX_NAME_CHARS else None
-    if canonical is None:
-        abort(404)
-    if canonical != name:
-        return redirect(url_for("departments.department_page", name=canonical), code=301)
+    entry = directory.get(name)
+    if entry is None:
+        region = request.args.get("region", "").strip()[:MAX_NAME_CHARS]
+        target = directory.alias(region, name) if region else gazetteer.canonical(name)
+        if target is None:
+            return _not_found(name, directory.candidates(name))
+        if target != name:
+            return redirect(url_for("departments.department_page", name=target), code=301)
+        entry = directory.get(name)
+    known = gazetteer.department(name)
     tables = corpus_tables()
-    activity = department_activity(tables.items, tables.decisions, canonical)
-    mentions = run_search(resources().store, SearchParams(departments=[canonical], sort="newest", per_page=MENTIONS_SHOWN, group="para"))
+    activity = department_activity(tables.items, tables.decisions, name)
+    # the search facet reads Suzhou's abbreviations as Suzhou's bodies: a name kept as written
+    # in another city's text (市政府) is not searched for, its documents are listed instead
+    searchable = resolve_department(name) == name
+    mentions: dict[str, Any] = run_search(resources().store, SearchParams(departments=[name], sort="newest", per_page=MENTIONS_SHOWN,
+                                                          group="para")) if searchable else {"hits": [], "total": 0}
     per_year = _bars(activity["per_year"])
+    written = [w for w, _ in entry.written.most_common() if w != name] if entry else []
     return render_template(
         "dept.html",
-        dept=gazetteer.department(canonical),
-        aliases=gazetteer.aliases_of(canonical),
+        dept=DeptView(name, entry.type if entry else None, entry.place if entry else None,
+                      known.since if known else None, known.until if known else None),
+        aliases=list(dict.fromkeys([*gazetteer.aliases_of(name), *written])),
         activity=activity,
         per_year=per_year,
         chart={"height": CHART_HEIGHT, "bar": BAR_WIDTH, "width": max(1, len(per_year)) * (2 * BAR_WIDTH + BAR_GAP)},
@@ -63,9 +106,30 @@ def department_page(name: str) -> Any:
         recent_items=[{**vars(i), "url": doc_url(i.doc_id, i.para_id)} for i in activity["recent_items"]],
         mentions=[hit_with_url(h) for h in mentions["hits"]],
         mentions_total=mentions["total"],
-        search_url=url_for("search.index", dept=canonical),
-        decisions_url=url_for("decisions.decisions_page", dept=canonical),
+        searchable=searchable,
+        documents=[{**vars(d), "url": doc_url(d.doc_id)} for d in (entry.documents[:DOCUMENTS_SHOWN] if entry else [])],
+        documents_total=entry.count if entry else 0,
+        search_url=url_for("search.index", dept=name) if searchable else None,
+        decisions_url=url_for("decisions.decisions_page", dept=name),
+        index_url=url_for("departments.department_index"),
     )
+
+
+@bp.get("/dept")
+def department_index() -> str:
+    """Every department the index names, by government (国家 first, unplaced last) and type,
+    with the documents naming it and the decisions it led."""
+    directory = department_directory()
+    led = Counter(row.lead_department for row in corpus_tables().decisions if row.lead_department)
+    groups = [
+        (place or "所属政府不详", [
+            (dtype, [{"name": e.name, "url": url_for("departments.department_page", name=e.name),
+                      "documents": e.count, "led": led.get(e.name, 0)} for e in entries])
+            for dtype, entries in types
+        ])
+        for place, types in directory.grouped()
+    ]
+    return render_template("dept_index.html", groups=groups, total=len(directory.entries))
 
 
 def register(app: Flask) -> None:

@@ -10,6 +10,7 @@ from flask import url_for
 from indexer.gazetteer import get_gazetteer
 
 from .params import QueryState
+from .tables import department_directory
 
 
 def search_href(state: QueryState) -> str:
@@ -36,9 +37,15 @@ def hit_with_url(hit: Mapping[str, Any], q: str = "") -> dict[str, Any]:
 
 
 def department_url(name: str) -> str | None:
-    """Link to a department's page for any spelling the gazetteer knows; None otherwise, so a
-    chip for an unknown body is rendered as plain text instead of a link to a 404."""
-    canonical = get_gazetteer().canonical(name) if name else None
+    """Link to a department's page: any department the index names (of any government), or
+    any spelling Suzhou's gazetteer knows; None otherwise, so a chip for an unknown body is
+    rendered as plain text instead of a link to a 404. A name with a slash has no page: the
+    route takes one path segment."""
+    if not name or "/" in name:
+        return None
+    if department_directory().get(name) is not None:
+        return url_for("departments.department_page", name=name)
+    canonical = get_gazetteer().canonical(name)
     return url_for("departments.department_page", name=canonical) if canonical else None
 
 
