@@ -187,7 +187,7 @@ class _Compiler:
     def _words(self, text: str, positive: bool) -> list[qt.Q | None]:
         """Words of an unquoted run, each term of the policy-language synonym table found in it
         standing for itself or its alternatives (``_with_synonyms``). Only when all words must
-        match: the fallback ranks by how many typed words a paragraph holds, and an alternative
+        match: the fallback ranks by the (idf-weighted) typed words a paragraph holds, and an alternative
         the researcher did not type must not count as one of them."""
         parts: list[qt.Q | None] = []
         pos = 0
