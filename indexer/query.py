@@ -21,6 +21,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from indexer import facets
+from indexer import querytree as qt
 from indexer.engine import Match, SearchableStore, SearchSnapshot
 from indexer.errors import QueryError
 from indexer.grouping import DocGroup, count_documents, group_ranked, hits_in
@@ -39,7 +40,8 @@ GROUP_DEPTH_MAX = 200_000  # deepest paragraph ranking a grouped search reads
 MAX_PER_PAGE = 100
 MAX_WINDOW = 10_000  # page * per_page: deep paging costs a full sort for nothing useful
 TIME_LIMIT = 3.0  # seconds of matching per search before the ranking is cut short (totals stay exact)
-NOTICE_FALLBACK = "没有同时包含全部检索词的段落，以下为包含其中部分检索词的结果（包含越多排名越前）。"
+NOTICE_FALLBACK = "没有同时包含全部检索词的段落，以下为包含其中部分检索词的结果（包含越多、所含词越少见，排名越前）。"
+NOTICE_DROPPED = "排在最前的结果未包含：{words}。"
 NOTICE_TIMEOUT = "检索超时，结果可能不完整。"
 
 
@@ -203,8 +205,9 @@ def search(store: SearchableStore, params: SearchParams) -> dict[str, Any]:
     wanted = params.page * params.per_page
     r = _rank(store, params, wanted, selections)
     hits = list(_hits(r, (params.page - 1) * params.per_page, wanted))
+    dropped = _dropped_words(r)
     notices = [n for n in (r.rewritten.notice(), NOTICE_FALLBACK if r.fallback else None,
-                           NOTICE_TIMEOUT if r.found.timed_out else None) if n]
+                           _dropped_notice(dropped), NOTICE_TIMEOUT if r.found.timed_out else None) if n]
     return {
         "query": params.q,
         "total": len(r.snap.paragraphs if r.matched is None else r.matched),
@@ -213,12 +216,29 @@ def search(store: SearchableStore, params: SearchParams) -> dict[str, Any]:
         "page": params.page,
         "per_page": params.per_page,
         "fallback": r.fallback,
+        "dropped": dropped,
         "hits": hits,
         "facets": facets.count(r.snap.facets, r.found.base, chosen, selected),
         "took_ms": round((time.perf_counter() - t0) * 1000, 1),
         "notice": " ".join(notices) or None,
         "suggestion": _suggestion(store, r) if r.fallback or not r.ranked else None,
     }
+
+
+def _dropped_words(r: _Ranked) -> list[str]:
+    """In the fallback, the typed words the first result does not hold (in the order typed)."""
+    if not r.fallback or not r.found.dropped:
+        return []
+    query = r.compiled.query
+    if isinstance(query, qt.And):
+        query = next((c for c in query.children if isinstance(c, qt.Coordinated)), None)
+    if not isinstance(query, qt.Coordinated):
+        return []
+    return list(dict.fromkeys(query.labels[i] for i in r.found.dropped if i < len(query.labels) and query.labels[i]))
+
+
+def _dropped_notice(words: list[str]) -> str | None:
+    return NOTICE_DROPPED.format(words="、".join(f"“{w}”" for w in words)) if words else None
 
 
 def spelling_vocabulary(store: SearchableStore) -> SpellVocabulary:

@@ -17,7 +17,7 @@ from indexer.docnumber import normalize_doc_number
 from indexer.errors import QueryError
 from indexer.gazetteer import get_gazetteer
 from indexer.normalize import fold
-from indexer.querysyntax import Bool, DocNum, Field, Node, Not, Phrase
+from indexer.querysyntax import Bool, DocNum, Field, Node, Not, Phrase, Word
 from indexer.synonyms import expansions, get_synonyms
 
 MAX_TERMS = 64
@@ -25,6 +25,10 @@ MAX_TERMS = 64
 # average length, indexed on every paragraph with a field boost of 1.5, 1.5 times the idf).
 TITLE_BOOST = 1.5
 SYNONYM_WEIGHT = 0.5  # an alternative the researcher did not type counts half
+# A typed run that jieba cuts into at most this many words, one of them a single character
+# (5000元, 起征/点), is one compound in the fallback: found only with all its parts, since the
+# lone character means nothing on its own. Other runs count word by word.
+COMPOUND_WORDS = 3
 KINDS = {
     "minutes": "minutes", "纪要": "minutes", "会议纪要": "minutes", "会议": "minutes",
     "report": "report", "报道": "report", "会议报道": "report", "新闻": "report",
@@ -78,8 +82,10 @@ class _Compiler:
 
     def compile(self, node: Node, positive: bool = True) -> qt.Q | None:
         if isinstance(node, Bool):
+            if self.mode == "or" and node.op == "and":
+                return self.fallback(node.children, positive)
             parts = [self.compile(c, positive) for c in node.children]
-            return _combine(node.op if node.op == "or" else self.mode, parts, coordinate=node.op != "or")
+            return _combine(node.op if node.op == "or" else self.mode, parts)
         if isinstance(node, Not):
             inner = self.compile(node.child, positive=False)
             return qt.Not(inner) if inner is not None else None
@@ -104,8 +110,62 @@ class _Compiler:
             return _text_phrase(words)
         return self.word(node.text, positive)
 
+    def fallback(self, children: tuple[Node, ...], positive: bool) -> qt.Q | None:
+        """An implicit conjunction in the fallback: a minimum-should-match (``qt.Coordinated``)
+        over the typed words, while field filters (部门:, 年份:, kind: …) and exclusions stay
+        required: dropping a word may widen a search, dropping a filter the researcher set may not."""
+        units: list[tuple[str, qt.Q]] = []
+        required: list[qt.Q] = []
+        for child in children:
+            if isinstance(child, Word):
+                units += self.units(child.text, positive)
+                continue
+            compiled = self.compile(child, positive)
+            if compiled is None:
+                continue
+            if isinstance(child, (Field, Not)):
+                required.append(compiled)
+            else:
+                units.append((_label(child), compiled))
+        return _coordinate(units, required)
+
+    def units(self, text: str, positive: bool) -> list[tuple[str, qt.Q]]:
+        """The fallback's clauses of one typed word, each with the text it stands for: a
+        department name; a compound that jieba splits (``COMPOUND_WORDS``: 5000元 as 5000 and
+        元), found only when all its parts are; or each word of any other run (积分 and 兑换 of
+        积分兑换, the words of a sentence typed without spaces)."""
+        folded = fold(text)
+        units: list[tuple[str, qt.Q]] = []
+        pos = 0
+        for m in get_gazetteer().find(folded):
+            units += self._run_units(text[pos:m.start], positive)
+            words = get_segmenter().words(text[m.start:m.end])
+            self.budget(len(words) + 1)
+            if positive:
+                self.out.departments.add(m.canonical)
+                self.out.terms.update(words)
+                self.out.positive_terms += 1
+            phrase = _text_phrase(words)
+            dept = qt.Term("departments", m.canonical, boost=2.0)
+            units.append((text[m.start:m.end], qt.Or((dept, phrase)) if phrase is not None else dept))
+            pos = m.end
+        return units + self._run_units(text[pos:], positive)
+
+    def _run_units(self, text: str, positive: bool) -> list[tuple[str, qt.Q]]:
+        words = get_segmenter().words(text)
+        terms = self._plain_words(text, positive)
+        if not words:
+            return []
+        if len(words) <= COMPOUND_WORDS and any(len(w) == 1 for w in words):
+            combined = _combine("and", terms)
+            return [(text.strip(), combined)] if combined is not None else []
+        return [(w, t) for w, t in zip(dict.fromkeys(words), terms) if t is not None]
+
     def word(self, text: str, positive: bool) -> qt.Q | None:
-        """A bare word: its jieba words ANDed (or ORed in fallback), plus a department match."""
+        """A bare word: its jieba words ANDed (in the fallback, its clauses coordinated: see
+        ``units``), plus a department match."""
+        if self.mode == "or":
+            return _coordinate(self.units(text, positive), [])
         folded = fold(text)
         parts: list[qt.Q | None] = []
         pos = 0
@@ -122,12 +182,12 @@ class _Compiler:
             parts.append(qt.Or((dept, phrase)) if phrase is not None else dept)
             pos = m.end
         parts += self._words(text[pos:], positive)
-        return _combine(self.mode, parts, coordinate=True)
+        return _combine(self.mode, parts)
 
     def _words(self, text: str, positive: bool) -> list[qt.Q | None]:
         """Words of an unquoted run, each term of the policy-language synonym table found in it
         standing for itself or its alternatives (``_with_synonyms``). Only when all words must
-        match: the fallback ranks by how many typed words a paragraph holds, and an alternative
+        match: the fallback ranks by the (idf-weighted) typed words a paragraph holds, and an alternative
         the researcher did not type must not count as one of them."""
         parts: list[qt.Q | None] = []
         pos = 0
@@ -222,12 +282,31 @@ def _in_title(query: qt.Q) -> qt.DocLevel:
     return qt.DocLevel(query, boost=TITLE_BOOST)
 
 
-def _combine(op: str, parts: list[qt.Q | None], coordinate: bool = False) -> qt.Q | None:
-    """``op`` over the positive parts, exclusions always subtracted (``a OR -b`` = ``a -b``).
+def _label(node: Node) -> str:
+    """The words a fallback clause stands for, as the researcher would recognise them."""
+    if isinstance(node, (Word, Phrase)):
+        return node.text
+    if isinstance(node, DocNum):
+        return node.canonical
+    if isinstance(node, Bool):
+        return (" OR " if node.op == "or" else " ").join(_label(c) for c in node.children)
+    return ""
 
-    ``coordinate``: the parts were written as an implicit AND that the fallback turned into OR,
-    so paragraphs matching more of them rank first.
-    """
+
+def _coordinate(units: list[tuple[str, qt.Q]], required: list[qt.Q]) -> qt.Q | None:
+    """The fallback's minimum-should-match over ``units`` (a single unit needs no coordination),
+    ANDed with the ``required`` filters and exclusions."""
+    if len(units) > 1:
+        should: qt.Q | None = qt.Coordinated(tuple(q for _, q in units), tuple(label for label, _ in units))
+    else:
+        should = units[0][1] if units else None
+    if should is None:
+        return _combine("and", list(required))
+    return qt.And((should, *required)) if required else should
+
+
+def _combine(op: str, parts: list[qt.Q | None]) -> qt.Q | None:
+    """``op`` over the positive parts, exclusions always subtracted (``a OR -b`` = ``a -b``)."""
     positives = [p for p in parts if p is not None and not isinstance(p, qt.Not)]
     negatives = [p for p in parts if isinstance(p, qt.Not)]
     if not positives and not negatives:
@@ -236,10 +315,7 @@ def _combine(op: str, parts: list[qt.Q | None], coordinate: bool = False) -> qt.
     if len(positives) == 1:
         combined = positives[0]
     elif positives:
-        if op == "and":
-            combined = qt.And(tuple(positives))
-        else:
-            combined = qt.Coordinated(tuple(positives)) if coordinate else qt.Or(tuple(positives))
+        combined = qt.And(tuple(positives)) if op == "and" else qt.Or(tuple(positives))
     else:  # only exclusions: every paragraph except them
         combined = qt.Every()
     return qt.And((combined, *negatives)) if negatives else combined

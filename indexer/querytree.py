@@ -10,8 +10,10 @@ Two nodes carry meaning beyond boolean logic:
 * ``DocLevel``: a condition on document-level values (title words, kind, year, meeting,
   发文字号), true for every paragraph of a matching document. Paragraphs do not index these
   values; the engine resolves the condition against document records.
-* ``Coordinated``: the OR of the fallback search, which ranks paragraphs matching more clauses
-  first (coverage), then by score.
+* ``Coordinated``: the OR of the fallback search (a minimum-should-match over the typed words):
+  a paragraph must hold one of the rarest clauses, and paragraphs holding more of the clauses,
+  weighted by idf, rank first (coverage), then by score. Each clause keeps the words it was
+  typed as (``labels``), so the search can say which words the best result lacks.
 """
 from __future__ import annotations
 
@@ -93,6 +95,7 @@ class DocLevel:
 @dataclass(frozen=True)
 class Coordinated:
     clauses: tuple[Q, ...]
+    labels: tuple[str, ...] = ()  # the typed words of each clause (empty: unnamed)
 
 
 Q = Term | Phrase | Range | Every | And | Or | Not | AndMaybe | WordMatch | DocLevel | Coordinated

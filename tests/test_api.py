@@ -22,7 +22,7 @@ def test_search_json_has_the_result_shape_field_by_field(fclient: FlaskClient) -
     response = fclient.get("/api/search?q=两网融合")
     assert response.status_code == 200 and response.mimetype == "application/json"
     data = response.get_json()
-    assert list(data) == ["query", "total", "total_docs", "group", "page", "per_page", "fallback", "hits", "facets",
+    assert list(data) == ["query", "total", "total_docs", "group", "page", "per_page", "fallback", "dropped", "hits", "facets",
                           "took_ms", "notice", "suggestion"]
     assert (data["query"], data["total"], data["total_docs"], data["group"], data["page"], data["per_page"],
             data["fallback"], data["notice"]) == ("两网融合", 1, 1, "doc", 1, 10, None, None)

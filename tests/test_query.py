@@ -28,7 +28,7 @@ SEED = "suzhou-gov-exec-120"
 
 def test_result_shape(store):
     r = run(store, "两客一危")
-    assert set(r) == {"query", "total", "total_docs", "group", "page", "per_page", "fallback", "hits", "facets",
+    assert set(r) == {"query", "total", "total_docs", "group", "page", "per_page", "fallback", "dropped", "hits", "facets",
                       "took_ms", "notice", "suggestion"}
     assert (r["query"], r["total"], r["total_docs"], r["page"], r["per_page"], r["fallback"], r["notice"]) == (
         "两客一危", 1, 1, 1, 10, None, None)
@@ -138,7 +138,8 @@ def test_query_syntax(store, q, total):
 def test_and_is_the_default_and_falls_back_to_or(store):
     r = run(store, "两客一危 失业保险")
     assert r["fallback"] == "or"
-    assert r["notice"] == NOTICE_FALLBACK
+    assert r["dropped"] == ["失业保险"]
+    assert r["notice"] == NOTICE_FALLBACK + " 排在最前的结果未包含：“失业保险”。"
     assert r["total"] == 3
     assert run(store, "两客一危 危化品")["fallback"] is None
     assert run(store, "两客一危 危化品")["total"] == 1

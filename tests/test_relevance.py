@@ -22,12 +22,12 @@ from indexer.query import SearchParams, search
 from indexer.querysyntax import Bool, Field, Word, parse
 from indexer.engine import IndexStore
 
-# The score reached on 2026-11-26 (72 queries, docs/RELEVANCE.md), rounded down: losing any
+# The score reached on 2026-11-30 (72 queries, docs/RELEVANCE.md), rounded down: losing any
 # query that currently meets its requirement fails.
-MIN_MET = 0.93  # 67/72
-MIN_FIRST = 0.91  # 66/72
+MIN_MET = 0.94  # 68/72
+MIN_FIRST = 0.93  # 67/72
 MIN_TOP3 = 0.95  # 69/72
-MIN_MRR = 0.94  # 0.942
+MIN_MRR = 0.94  # 0.948
 
 REQUIRED_CATEGORIES = {
     "keyword", "phrase", "department", "doc_number", "title", "state_council",
@@ -216,8 +216,26 @@ def test_typed_doc_numbers_and_article_numbers_rank_first(store: IndexStore) -> 
 
 
 # Round 2 (question phrasing, synonyms, article numbers, typed 发文字号, title look-alikes,
-# grouping) as measured on 2026-11-30, rounded down: 51/54 requirements met.
-MIN_MET_ROUND2 = 0.94
+# grouping) as measured on 2026-11-30, rounded down: 52/54 requirements met, so losing any
+# query fails; and the issue's bar, first place for at least 90% of the queries whose answer
+# must come first (41/42 now; the grouping class judges the document beside the first one).
+MIN_MET_ROUND2 = 0.96
+MIN_FIRST_ROUND2 = 0.90
+
+
+def first_place_share(outcomes: list[Outcome]) -> float:
+    """Share of the queries whose judgement requires first place that rank a relevant hit first."""
+    firsts = [o for o in outcomes if o.case.must == "first"]
+    return sum(o.rank == 1 for o in firsts) / len(firsts)
+
+
+def test_first_place_share_counts_only_first_place_judgements() -> None:
+    def outcome(i: int, must: str, rank: int | None) -> Outcome:
+        return Outcome(Case(id=f"c{i}", category="question", query="q", expect=({"doc_id": "d"},), must=must,
+                            why="w"), rank, None, ())
+
+    assert first_place_share([outcome(1, "first", 1), outcome(2, "first", 2), outcome(3, "top3", 2),
+                              outcome(4, "first", None)]) == pytest.approx(1 / 3)
 
 
 @pytest.mark.shared
@@ -225,3 +243,4 @@ def test_round2_scores_meet_thresholds(store: IndexStore) -> None:
     outcomes = evaluate(store, load_cases(ROUND2_PATH))
     s = score(outcomes)
     assert s.share(s.met) >= MIN_MET_ROUND2, render(outcomes, misses_only=True)
+    assert first_place_share(outcomes) >= MIN_FIRST_ROUND2, render(outcomes, misses_only=True)

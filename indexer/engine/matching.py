@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import heapq
 import logging
+import math
 import time
-from collections import Counter
 from collections.abc import Mapping
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import islice
 from typing import Any
 
@@ -27,6 +27,7 @@ from indexer.querytree import OR_CLAUSE_BONUS
 
 log = logging.getLogger(__name__)
 
+RARE_TIE = 2.0  # a clause at most this many times as frequent as a required one is required too
 DATE_SORT_MAX = 20_000  # results up to this size are sorted by date; bigger ones read the date order
 
 
@@ -44,6 +45,7 @@ class Match:
     base: AbstractSet[int] | None  # matches before facet selections (None: every paragraph)
     ranked: list[tuple[int, float]]  # (docnum, score), best first
     timed_out: bool = False
+    dropped: tuple[int, ...] = ()  # fallback: the clauses the best result does not hold
 
 
 class _MatchCollector(WrappingCollector):
@@ -95,8 +97,9 @@ def run(searcher: Any, query: wq.Query | None, req: MatchRequest) -> Match:
     scope = req.scope
     if query is None:
         return Match(scope, [])
-    if isinstance(query, Coordinated):
-        return _run_coordinated(searcher, query, req)
+    coordinated = _coordinated_part(query)
+    if coordinated is not None:
+        return _run_coordinated(searcher, coordinated, *_narrowed(searcher, query, req))
     if not req.scored:
         return Match(_within(scope, set(searcher.docs_for_query(query))), [])
     collector = _MatchCollector(TopCollector(limit=req.limit, usequality=False, replace=0), scope,
@@ -109,27 +112,102 @@ def run(searcher: Any, query: wq.Query | None, req: MatchRequest) -> Match:
     return Match(collector.matched, _top(collector))
 
 
-def _run_coordinated(searcher: Any, query: Coordinated, req: MatchRequest) -> Match:
-    """``run`` for a top-level ``Coordinated`` OR (the fallback): coverage first, then BM25F.
+def _coordinated_part(query: wq.Query) -> Coordinated | None:
+    """The fallback's ``Coordinated`` OR when it is the query, or the only one among the
+    conjuncts of a top-level AND (the others are filters and exclusions)."""
+    if isinstance(query, Coordinated):
+        return query
+    if isinstance(query, wq.And):
+        found = [q for q in query.subqueries if isinstance(q, Coordinated)]
+        if len(found) == 1:
+            return found[0]
+    return None
 
-    The match set is a union of docnum sets (``_docset``), and each paragraph's coverage (how
-    many clauses it matches) is counted from them. Only the paragraphs of the highest coverage
-    levels that fill the requested page window are scored: their score is the sum, over the
-    clauses they match, of the clause's BM25F score plus ``OR_CLAUSE_BONUS``. They are ranked
-    by coverage, then score, then index order: a total order in which the levels beyond the
-    window cannot take part, so the ranking does not depend on the page size. Scoring every
-    match of a common word (实施 in 41,823 paragraphs) through nested union matchers took
-    0.9 s for a ranking that coverage already decides.
+
+def _narrowed(searcher: Any, query: wq.Query, req: MatchRequest) -> tuple[MatchRequest, set[int]]:
+    """``req`` with the scope narrowed by the filters beside the ``Coordinated`` OR, and the
+    paragraphs its exclusions rule out: every result must pass the filters and hold no excluded
+    word (set algebra, no scoring: a filter scores every result alike)."""
+    excluded: set[int] = set()
+    if not isinstance(query, wq.And):
+        return req, excluded
+    scope = req.scope
+    memo: dict[int, set[int]] = {}
+    for sub in query.subqueries:
+        if isinstance(sub, wq.Not):
+            excluded |= _docset(searcher, sub.query, memo)
+        elif not isinstance(sub, Coordinated):
+            scope = _within(scope, _docset(searcher, sub, memo))
+    return replace(req, scope=scope), excluded
+
+
+def clause_weights(frequencies: list[int], paragraphs: int) -> list[float]:
+    """Each clause's idf over paragraphs (``log(N / (df + 1)) + 1``, BM25's shape, ``df``
+    counted inside the search's scope): a rare word counts for more than a common one. A clause
+    found nowhere weighs 0 (it cannot be met)."""
+    return [math.log(paragraphs / (df + 1)) + 1.0 if df else 0.0 for df in frequencies]
+
+
+def rarest(weights: list[float]) -> set[int]:
+    """The clauses a fallback result must hold at least one of: the rarest clauses that make up
+    at least half of the total weight, and any clause at most ``RARE_TIE`` times as frequent as
+    the least rare of them (near-ties are not cut arbitrarily). Clauses found nowhere never count.
+
+    With 起征点 (found nowhere), 个人所得税 and 5000元 only the two found words count, and the
+    rarer must be held; with 垃圾分类 两网融合 积分兑换 a paragraph holding only the common
+    垃圾分类 is not a result when the rarer words carry half the weight."""
+    order = sorted((i for i, w in enumerate(weights) if w > 0), key=lambda i: (-weights[i], i))
+    total = sum(weights[i] for i in order)
+    chosen: list[int] = []
+    acc = 0.0
+    for i in order:
+        if acc >= total / 2:
+            break
+        chosen.append(i)
+        acc += weights[i]
+    if not chosen:
+        return set()
+    floor = weights[chosen[-1]] - math.log(RARE_TIE)
+    return {i for i in order if weights[i] >= floor}
+
+
+def _run_coordinated(searcher: Any, query: Coordinated, req: MatchRequest, excluded: AbstractSet[int]) -> Match:
+    """``run`` for the fallback's ``Coordinated`` OR: a minimum-should-match weighted by idf.
+
+    The match set is the paragraphs holding at least one of the rarest clauses (``rarest``).
+    Each paragraph's coverage is the summed idf of the clauses it holds (``clause_weights``),
+    counted from docnum sets (``_docset``). Only the paragraphs of the highest coverage levels
+    that fill the requested page window are scored: their score is the sum, over the clauses
+    they match, of the clause's BM25F score plus ``OR_CLAUSE_BONUS``. They are ranked by
+    coverage, then score, then index order: a total order in which the levels beyond the window
+    cannot take part, so the ranking does not depend on the page size. Scoring every match of a
+    common word (实施 in 41,823 paragraphs) through nested union matchers took 0.9 s for a
+    ranking that coverage already decides.
     """
     scope, limit = req.scope, req.limit
     allow = facets.apply_selections(scope, req.selections)
     memo: dict[int, set[int]] = {}
     clause_sets = [_within(scope, _docset(searcher, clause, memo)) for clause in query.clauses]
-    matched: set[int] = set().union(*clause_sets)
+    if excluded:
+        clause_sets = [docs - excluded for docs in clause_sets]
+    # Frequencies inside the scope: a word that no paragraph of the chosen years holds is
+    # dropped there, not required.
+    weights = clause_weights([len(docs) for docs in clause_sets], searcher.doc_count_all())
+    must = rarest(weights)
+    matched: set[int] = set().union(*(clause_sets[i] for i in must))
     if not req.scored:
         return Match(matched, [])
-    coverage = Counter(n for docs in clause_sets for n in _within(allow, docs))
-    by_level: dict[int, list[int]] = {}
+    coverage: dict[int, float] = dict.fromkeys(_within(allow, matched), 0.0)
+    for docs, weight in zip(clause_sets, weights):  # clause order: equal sets sum to equal floats
+        if len(docs) < len(coverage):
+            for n in docs:
+                if n in coverage:
+                    coverage[n] += weight
+        else:
+            for n in coverage:
+                if n in docs:
+                    coverage[n] += weight
+    by_level: dict[float, list[int]] = {}
     for docnum, level in coverage.items():
         by_level.setdefault(level, []).append(docnum)
     candidates: list[int] = []
@@ -146,7 +224,8 @@ def _run_coordinated(searcher: Any, query: Coordinated, req: MatchRequest) -> Ma
         log.warning("search timed out: %.200r", query)
         timed_out = True
     best = heapq.nlargest(limit, scores.items(), key=lambda item: (coverage[item[0]], item[1], -item[0]))
-    return Match(matched, best, timed_out)
+    dropped = tuple(i for i, docs in enumerate(clause_sets) if best[0][0] not in docs) if best else ()
+    return Match(matched, best, timed_out, dropped)
 
 
 def _add_scores(searcher: Any, query: wq.Query, docnums: list[int], scores: dict[int, float],
