@@ -14,8 +14,8 @@ from indexer.highlight import HighlightTerms, highlight
 from indexer.models import Document
 
 from .doclinks import EVENT_LABELS, RELATION_LABELS, document_lifecycle, link_facts, resolved_references
-from .links import permalink
-from .params import KIND_LABELS
+from .links import permalink, search_href
+from .params import KIND_LABELS, QueryState
 from .resources import resources
 
 bp = Blueprint("document", __name__)
@@ -84,7 +84,8 @@ def metadata_rows(doc: Document) -> list[tuple[str, str]]:
 @bp.get("/doc/<doc_id>")
 def show(doc_id: str) -> str:
     doc = lookup_document(doc_id)
-    q = request.args.get("q", "").strip()
+    state = QueryState.from_args(request.args)  # the search this page was opened from, if any
+    q = state.get("q").strip()
     terms = HighlightTerms.from_query(q)
     paragraphs = [
         ParagraphView(
@@ -106,6 +107,7 @@ def show(doc_id: str) -> str:
         "document.html",
         doc=doc,
         q=q,
+        back_url=search_href(state) if state.pairs else None,
         rows=metadata_rows(doc),
         source_url=safe_source_url(doc.source_url),
         paragraphs=paragraphs,
