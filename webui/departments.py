@@ -11,7 +11,9 @@ from indexer.query import SearchParams
 from indexer.query import search as run_search
 
 from .decisions import row_json
+from .feeds import search_feed
 from .links import department_url, doc_url, hit_with_url
+from .params import QueryState
 from .resources import resources
 from .tables import corpus_tables
 
@@ -64,6 +66,7 @@ def department_page(name: str) -> Any:
         mentions=[hit_with_url(h) for h in mentions["hits"]],
         mentions_total=mentions["total"],
         search_url=url_for("search.index", dept=canonical),
+        feeds=[search_feed(QueryState((("dept", canonical),)))],
         decisions_url=url_for("decisions.decisions_page", dept=canonical),
     )
 

@@ -14,6 +14,7 @@ from indexer.highlight import HighlightTerms, highlight
 from indexer.models import Document
 
 from .doclinks import EVENT_LABELS, RELATION_LABELS, document_lifecycle, link_facts, resolved_references
+from .feeds import cited_by_feed
 from .links import permalink, search_href
 from .params import KIND_LABELS, QueryState
 from .resources import resources
@@ -107,6 +108,7 @@ def show(doc_id: str) -> str:
         "document.html",
         doc=doc,
         q=q,
+        feeds=[cited_by_feed(doc.doc_id, doc.title)],
         back_url=search_href(state) if state.pairs else None,
         rows=metadata_rows(doc),
         source_url=safe_source_url(doc.source_url),

@@ -12,6 +12,7 @@ from indexer.query import MAX_WINDOW, year_histogram
 from indexer.query import search as run_search
 
 from .facets import facet_groups, year_chart
+from .feeds import search_feed
 from .links import PageLink, doc_from_search, hit_with_url, page_links, search_href
 from .params import KIND_LABELS, SORT_LABELS, QueryState, filter_chips, has_filters, parse_search_args
 from .resources import resources
@@ -77,6 +78,7 @@ def index() -> tuple[str, int]:
                     result["total_docs"] if params.group == "doc" else result["total"]),
         grouped=params.group == "doc",
         suggestion_url=search_href(state.replaced("q", result["suggestion"])) if result["suggestion"] else None,
+        feeds=[search_feed(state)],
         group_links=[(label, search_href(state.replaced("group", key)), params.group == key)
                      for key, label in GROUP_LABELS.items()],
         first_rank=(params.page - 1) * params.per_page + 1,
