@@ -111,6 +111,7 @@ def show(doc_id: str) -> str:
         feeds=[cited_by_feed(doc.doc_id, doc.title)],
         back_url=search_href(state) if state.pairs else None,
         rows=metadata_rows(doc),
+        doc_citation=f"{gbt7714(doc)} {permalink(doc.doc_id, external=True)}",
         source_url=safe_source_url(doc.source_url),
         paragraphs=paragraphs,
         references=resolved_references(doc),
