@@ -214,3 +214,13 @@ def test_department_page_advertises_its_feed(sized, corpus_server: LiveServer) -
     feed = page.locator("link[rel=alternate][type='application/atom+xml']")
     assert feed.get_attribute("title") == f"政策文件检索：部门：{DEPARTMENT}"
     assert page.locator("h1").inner_text() == DEPARTMENT
+
+
+def test_year_chart_links_are_reachable_by_assistive_technology(sized, corpus_server: LiveServer) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    """The chart is a group of links (an ``img`` role would hide them from screen readers)."""
+    page = sized
+    page.goto(corpus_server.url + "/?q=安全生产")
+    page.wait_for_selector(".year-chart svg")
+    assert page.locator(".year-chart svg").get_attribute("role") == "group"
+    bars = page.get_by_role("link", name=re.compile(r"^\d{4} 年：\d+ 条$"))
+    assert bars.count() == page.locator(".year-chart a.bar").count() >= 2
