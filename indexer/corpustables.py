@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .decisions import DecisionRow, ItemRow, decision_rows, item_rows
 from .engine import DocumentStore
 from .lifecycle import LinkIndex
+from .meetings import MeetingRow, meeting_row
 from .models import MEETING_KINDS, Document
 from .resolver import ReferenceResolver, ResolvedReference
 from .summary import DocSummary, summarize
@@ -28,6 +29,7 @@ class CorpusTables:
     items: list[ItemRow]
     links: LinkIndex  # reviewed/adopted -> issued links, cited-by and timelines
     resolver: ReferenceResolver
+    meetings: list[MeetingRow] = field(default_factory=list)  # one per minutes/report document
 
     @property
     def summaries(self) -> dict[str, DocSummary]:
@@ -45,12 +47,15 @@ def build_tables(documents: Iterable[Document]) -> CorpusTables:
     summaries: list[DocSummary] = []
     decisions: list[DecisionRow] = []
     items: list[ItemRow] = []
+    meetings: list[MeetingRow] = []
     for doc in documents:
         summaries.append(summarize(doc))
         decisions += decision_rows(doc)
         items += item_rows(doc)
+        if (row := meeting_row(doc)) is not None:
+            meetings.append(row)
     resolver = ReferenceResolver(summaries)
-    return CorpusTables(decisions, items, LinkIndex(summaries, resolver), resolver)
+    return CorpusTables(decisions, items, LinkIndex(summaries, resolver), resolver, meetings)
 
 
 def tables_for(store: DocumentStore) -> CorpusTables:

@@ -175,7 +175,7 @@ def test_atom_feed_is_valid_xml_with_newest_entries_first(fclient: FlaskClient) 
     assert response.headers["Content-Type"] == "application/atom+xml; charset=utf-8"
     feed = ET.fromstring(response.data)
     assert feed.tag == f"{ATOM}feed"
-    assert feed.findtext(f"{ATOM}title") == "policysearch：安全生产"
+    assert feed.findtext(f"{ATOM}title") == "政策文件检索：安全生产"
     assert feed.findtext(f"{ATOM}updated") == "2021-06-10T00:00:00Z"
     entries = feed.findall(f"{ATOM}entry")
     assert len(entries) == 6

@@ -21,7 +21,7 @@ from flask import Flask
 from indexer.query import SearchParams, spelling_vocabulary
 from indexer.query import search as run_search
 
-from . import api, decisions, departments, document, errors, exports, search, security
+from . import api, decisions, departments, document, errors, exports, help, meetings, search, security
 from .baseurl import DEFAULT_BASE_URL, PublicBaseURL
 from .resources import open_resources, resources
 from .tables import corpus_tables, department_directory
@@ -60,6 +60,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(document.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(decisions.bp)
+    app.register_blueprint(help.bp)
+    app.register_blueprint(meetings.bp)
     departments.register(app)
     with app.app_context():
         run_search(resources().store, SearchParams())  # builds the facet tables

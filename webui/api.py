@@ -17,7 +17,8 @@ from .atom import atom_feed
 from .doclinks import document_lifecycle, resolved_references
 from .document import lookup_document
 from .exports import Completeness, Slot, csv_response, run_export
-from .links import hit_with_url, permalink
+from .feeds import cited_by_title, feed_title
+from .links import doc_url, hit_with_url, permalink
 from .params import QueryState, parse_search_args
 from .resources import resources
 
@@ -95,8 +96,20 @@ def search_atom() -> Response:
         for hit in result["hits"]
     ]
     xml = atom_feed(
-        title=f"policysearch：{params.q}" if params.q else "policysearch",
+        title=feed_title(QueryState.from_args(request.args)),
         feed_url=request.url,
         entries=entries,
     )
     return Response(xml, mimetype="application/atom+xml")
+
+
+@bp.get("/doc/<doc_id>/cited-by.atom")
+def cited_by_atom(doc_id: str) -> Response:
+    """The documents that cite ``doc_id`` (as the document page's 被引用 lists them), newest first."""
+    doc = lookup_document(doc_id)
+    citing = sorted(document_lifecycle(doc.doc_id)["cited_by"], key=lambda c: (c["date"] or "", c["doc_id"]), reverse=True)
+    entries = [
+        {"title": c["title"], "date": c["date"], "link": doc_url(c["doc_id"], external=True), "text": f"引用了《{doc.title}》"}
+        for c in citing[:ATOM_ENTRIES]
+    ]
+    return Response(atom_feed(cited_by_title(doc.title), request.url, entries), mimetype="application/atom+xml")

@@ -15,7 +15,9 @@ from indexer.query import search as run_search
 from indexer.querycompile import resolve_department
 
 from .decisions import row_json
+from .feeds import search_feed
 from .links import department_url, doc_url, hit_with_url
+from .params import QueryState
 from .resources import resources
 from .tables import corpus_tables, department_directory
 
@@ -112,6 +114,7 @@ def department_page(name: str) -> Any:
         search_url=url_for("search.index", dept=name) if searchable else None,
         decisions_url=url_for("decisions.decisions_page", dept=name),
         index_url=url_for("departments.department_index"),
+        feeds=[search_feed(QueryState((("dept", name),)))] if searchable else [],
     )
 
 

@@ -14,8 +14,9 @@ from indexer.highlight import HighlightTerms, highlight
 from indexer.models import Document
 
 from .doclinks import EVENT_LABELS, RELATION_LABELS, document_lifecycle, link_facts, resolved_references
-from .links import permalink
-from .params import KIND_LABELS
+from .feeds import cited_by_feed
+from .links import permalink, search_href
+from .params import KIND_LABELS, QueryState
 from .resources import resources
 
 bp = Blueprint("document", __name__)
@@ -84,7 +85,8 @@ def metadata_rows(doc: Document) -> list[tuple[str, str]]:
 @bp.get("/doc/<doc_id>")
 def show(doc_id: str) -> str:
     doc = lookup_document(doc_id)
-    q = request.args.get("q", "").strip()
+    state = QueryState.from_args(request.args)  # the search this page was opened from, if any
+    q = state.get("q").strip()
     terms = HighlightTerms.from_query(q)
     paragraphs = [
         ParagraphView(
@@ -106,7 +108,10 @@ def show(doc_id: str) -> str:
         "document.html",
         doc=doc,
         q=q,
+        feeds=[cited_by_feed(doc.doc_id, doc.title)],
+        back_url=search_href(state) if state.pairs else None,
         rows=metadata_rows(doc),
+        doc_citation=f"{gbt7714(doc)} {permalink(doc.doc_id, external=True)}",
         source_url=safe_source_url(doc.source_url),
         paragraphs=paragraphs,
         references=resolved_references(doc),

@@ -25,6 +25,15 @@ def permalink(doc_id: str, para_id: str | None = None, q: str = "", external: bo
     return f"{url}#{para_id}" if para_id else url
 
 
+def doc_from_search(doc_id: str, para_id: str | None, state: QueryState) -> str:
+    """The document page opened from a search page in ``state``: the whole search state rides
+    along (the query for highlighting; filters, sort, grouping and page for the way back), so
+    ``search_href(QueryState.from_args(...))`` on the document page returns to the same results."""
+    qs = state.query_string()
+    url = url_for("document.show", doc_id=doc_id) + (f"?{qs}" if qs else "")
+    return f"{url}#{para_id}" if para_id else url
+
+
 def doc_url(doc_id: str, para_id: str | None = None, external: bool = False) -> str:
     """The document page (at a paragraph): the indexer hands out ids, only the web app URLs."""
     return permalink(doc_id, para_id, external=external)

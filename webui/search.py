@@ -12,7 +12,8 @@ from indexer.query import MAX_WINDOW, year_histogram
 from indexer.query import search as run_search
 
 from .facets import facet_groups, year_chart
-from .links import PageLink, hit_with_url, page_links, permalink, search_href
+from .feeds import search_feed
+from .links import PageLink, doc_from_search, hit_with_url, page_links, search_href
 from .params import KIND_LABELS, SORT_LABELS, QueryState, filter_chips, has_filters, parse_search_args
 from .resources import resources
 
@@ -28,17 +29,17 @@ def hit_view(hit: dict[str, Any], state: QueryState) -> dict[str, Any]:
     return {
         **hit_with_url(hit, state.get("q")),
         "kind_label": KIND_LABELS.get(hit.get("kind") or "", hit.get("kind") or ""),
-        "permalink": permalink(hit["doc_id"], hit["para_id"], state.get("q")),
+        "permalink": doc_from_search(hit["doc_id"], hit["para_id"], state),
         "snippet_html": Markup(hit.get("snippet") or ""),  # the one trusted HTML fragment
         "dept_links": [(d, search_href(state.toggled("dept", d))) for d in depts[:HIT_DEPARTMENTS_SHOWN]],
         "dept_total": len(depts),
         "more_views": [
-            {**m, "permalink": permalink(hit["doc_id"], m["para_id"], state.get("q")),
+            {**m, "permalink": doc_from_search(hit["doc_id"], m["para_id"], state),
              "snippet_html": Markup(m.get("snippet") or "")}
             for m in hit.get("more") or []
         ],
         "others": max(0, (hit.get("doc_hits") or 1) - 1 - len(hit.get("more") or [])),
-        "doc_link": permalink(hit["doc_id"], None, state.get("q")),
+        "doc_link": doc_from_search(hit["doc_id"], None, state),
     }
 
 
@@ -77,6 +78,7 @@ def index() -> tuple[str, int]:
                     result["total_docs"] if params.group == "doc" else result["total"]),
         grouped=params.group == "doc",
         suggestion_url=search_href(state.replaced("q", result["suggestion"])) if result["suggestion"] else None,
+        feeds=[search_feed(state)],
         group_links=[(label, search_href(state.replaced("group", key)), params.group == key)
                      for key, label in GROUP_LABELS.items()],
         first_rank=(params.page - 1) * params.per_page + 1,
