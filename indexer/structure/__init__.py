@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from indexer.citation import assign_citations
 from indexer.jurisdiction import STATE_COUNCIL, from_issuer
 from indexer.models import Extracted, Layout, Parsed
 from indexer.structure.law import parse_law
@@ -68,7 +67,6 @@ def parse(extracted: Extracted, layout: Layout) -> Parsed:
     doc = parsed.doc
     if doc.jurisdiction is None:
         doc.jurisdiction = replace(STATE_COUNCIL) if parser == "state_council" else from_issuer(doc.issuer)
-        assign_citations(doc)  # the label names the jurisdiction, known only now
     if extracted.meta.get("published"):
         doc.metadata.setdefault("published", extracted.meta["published"])
     add_legal_metadata(doc, extracted.meta)
