@@ -13,6 +13,7 @@ import pytest
 from indexer.engine import IndexStore
 from indexer.engine.matching import clause_weights, rarest
 from indexer.models import Document, Paragraph
+from indexer.pipeline import index_documents
 from indexer.query import NOTICE_FALLBACK, SearchParams, search
 
 COMMON = "会议研究了有关工作。"  # 工作 and 会议 in every filler paragraph
@@ -37,7 +38,7 @@ def test_rarest_clauses_make_up_half_the_weight(weights: list[float], required: 
 def store(tmp_path_factory: pytest.TempPathFactory) -> IndexStore:
     filler = [Paragraph(f"f{i}", f"第{i}项 {COMMON}") for i in range(40)]
     s = IndexStore.create_or_open(tmp_path_factory.mktemp("fallback") / "index")
-    s.write([
+    index_documents(s, [
         Document("common", "policy", "甲", sha1="c", date="2020-01-01", paragraphs=filler),
         Document("tax", "minutes", "乙", sha1="t", date="2018-09-06", paragraphs=[
             Paragraph("p1", "会议指出，将个人所得税基本减除费用标准由3500元提到5000元。"),
