@@ -275,10 +275,6 @@ def export(store: SearchableStore, params: SearchParams, limit: int) -> Export:
     return Export(_hits(r, 0, limit), total, r.found.timed_out)
 
 
-def export_hits(store: SearchableStore, params: SearchParams, limit: int) -> Iterator[dict[str, Any]]:
-    """The hits of ``export`` alone."""
-    return export(store, params, limit).hits
-
 
 def _match(snap: SearchSnapshot, tree: Node | None, compiled: Compiled, scope: AbstractSet[int] | None,
            selections: dict[str, frozenset[int]], limit: int, deadline: float,

@@ -9,6 +9,7 @@ Every limit fails with ``QueryError`` before any work is done.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from indexer import querytree as qt
@@ -58,6 +59,17 @@ def resolve_topic(value: str) -> str:
     from indexer.topics import top_level_of
 
     return top_level_of(value.strip()) or value.strip()
+
+
+def _department_runs(text: str) -> Iterator[tuple[str, str | None]]:
+    """``text`` cut at the department names in it: (run, canonical) for a name, (run, None)
+    for the text between (always yielded, empty or not, so each caller sees the same runs)."""
+    pos = 0
+    for m in get_gazetteer().find(fold(text)):
+        yield text[pos:m.start], None
+        yield text[m.start:m.end], m.canonical
+        pos = m.end
+    yield text[pos:], None
 
 
 @dataclass
@@ -134,22 +146,13 @@ class _Compiler:
         department name; a compound that jieba splits (``COMPOUND_WORDS``: 5000元 as 5000 and
         元), found only when all its parts are; or each word of any other run (积分 and 兑换 of
         积分兑换, the words of a sentence typed without spaces)."""
-        folded = fold(text)
         units: list[tuple[str, qt.Q]] = []
-        pos = 0
-        for m in get_gazetteer().find(folded):
-            units += self._run_units(text[pos:m.start], positive)
-            words = get_segmenter().words(text[m.start:m.end])
-            self.budget(len(words) + 1)
-            if positive:
-                self.out.departments.add(m.canonical)
-                self.out.terms.update(words)
-                self.out.positive_terms += 1
-            phrase = _text_phrase(words)
-            dept = qt.Term("departments", m.canonical, boost=2.0)
-            units.append((text[m.start:m.end], qt.Or((dept, phrase)) if phrase is not None else dept))
-            pos = m.end
-        return units + self._run_units(text[pos:], positive)
+        for run, canonical in _department_runs(text):
+            if canonical is None:
+                units += self._run_units(run, positive)
+            else:
+                units.append((run, self._department(run, canonical, positive)))
+        return units
 
     def _run_units(self, text: str, positive: bool) -> list[tuple[str, qt.Q]]:
         words = get_segmenter().words(text)
@@ -166,23 +169,25 @@ class _Compiler:
         ``units``), plus a department match."""
         if self.mode == "or":
             return _coordinate(self.units(text, positive), [])
-        folded = fold(text)
         parts: list[qt.Q | None] = []
-        pos = 0
-        for m in get_gazetteer().find(folded):
-            parts += self._words(text[pos:m.start], positive)
-            words = get_segmenter().words(text[m.start:m.end])
-            self.budget(len(words) + 1)
-            if positive:
-                self.out.departments.add(m.canonical)
-                self.out.terms.update(words)
-                self.out.positive_terms += 1
-            phrase = _text_phrase(words)
-            dept = qt.Term("departments", m.canonical, boost=2.0)
-            parts.append(qt.Or((dept, phrase)) if phrase is not None else dept)
-            pos = m.end
-        parts += self._words(text[pos:], positive)
+        for run, canonical in _department_runs(text):
+            if canonical is None:
+                parts += self._words(run, positive)
+            else:
+                parts.append(self._department(run, canonical, positive))
         return _combine(self.mode, parts)
+
+    def _department(self, text: str, canonical: str, positive: bool) -> qt.Q:
+        """A department named in the query: its canonical tag, or its written words as a phrase."""
+        words = get_segmenter().words(text)
+        self.budget(len(words) + 1)
+        if positive:
+            self.out.departments.add(canonical)
+            self.out.terms.update(words)
+            self.out.positive_terms += 1
+        phrase = _text_phrase(words)
+        dept = qt.Term("departments", canonical, boost=2.0)
+        return qt.Or((dept, phrase)) if phrase is not None else dept
 
     def _words(self, text: str, positive: bool) -> list[qt.Q | None]:
         """Words of an unquoted run, each term of the policy-language synonym table found in it

@@ -12,7 +12,7 @@ from flask.testing import FlaskClient
 from conftest import ESCAPED_SCRIPT, SCRIPT
 from indexer.query import SearchParams
 from indexer.csvexport import safe_cell as csv_cell
-from indexer.query import export_hits
+from indexer.query import export
 from webui.api import CSV_COLUMNS
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -161,11 +161,11 @@ def test_csv_keeps_markup_as_text_and_neutralises_formulas(fclient: FlaskClient)
 def test_export_hits_reads_one_ranking_up_to_the_limit(fixture_app: Flask) -> None:
     store = fixture_app.extensions["policysearch"].store
     params = SearchParams(q="安全生产", sort="oldest", group="para", page=7, per_page=3)  # page ignored
-    four = [(h["doc_id"], h["para_id"]) for h in export_hits(store, params, 4)]
-    everything = list(export_hits(store, params, 10_000))
+    four = [(h["doc_id"], h["para_id"]) for h in export(store, params, 4).hits]
+    everything = list(export(store, params, 10_000).hits)
     assert len(four) == 4 and len(everything) == 6
     assert four == [(h["doc_id"], h["para_id"]) for h in everything[:4]]
-    documents = list(export_hits(store, SearchParams(q="安全生产", sort="oldest"), 10_000))
+    documents = list(export(store, SearchParams(q="安全生产", sort="oldest"), 10_000).hits)
     assert len(documents) == len({h["doc_id"] for h in everything}) == 2
 
 

@@ -14,7 +14,7 @@ from flask import url_for
 from .params import QueryState, filter_chips
 
 SITE = "政策文件检索"
-# Keys that change what a feed holds; page, sort and page size are the feed's own (newest first).
+# Keys a feed ignores: it has its own page, order (newest first) and size.
 FEED_KEYS = ("page", "sort", "per_page")
 
 
