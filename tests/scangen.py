@@ -18,7 +18,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 
-# Debian's fonts-wqy-zenhei and fonts-noto-cjk (installed by .ci/run).
+# Debian's fonts-wqy-zenhei and fonts-noto-cjk (installed by make test as root).
 FONT_CANDIDATES = (
     "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
     "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc",

@@ -38,7 +38,7 @@ TITLE = "苏州市人民政府第120次常务会议纪要"
 _MARKER = re.compile(r"^\s*—\s*\d+\s*—\s*$")
 needs_antiword = pytest.mark.skipif(
     shutil.which("antiword") is None,
-    reason="antiword is not installed (Debian package antiword, optional; .ci/run installs it)",
+    reason="antiword is not installed (Debian package antiword, optional; make test installs it as root)",
 )
 
 
