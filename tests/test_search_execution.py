@@ -2,6 +2,7 @@
 time budget) and what the web app builds at start-up: the results must not change with it."""
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
@@ -81,3 +82,41 @@ def test_create_app_leaves_the_lifecycle_tables_to_the_first_page_that_needs_the
     assert response.status_code == 200
     derived = store.snapshot().tables._derived
     assert isinstance(derived[build_tables], CorpusTables)  # decisions, links and references in one build
+
+
+def test_a_table_being_built_holds_up_neither_searches_nor_other_tables(store):
+    """The warm-up builds the corpus tables for seconds after start; searches cache their
+    filter sets and date orders meanwhile, and a second caller of the same table waits for the
+    one build instead of starting its own."""
+    started, release, searched = threading.Event(), threading.Event(), threading.Event()
+    builds: list[int] = []
+
+    def slow_build() -> list[int]:
+        builds.append(1)
+        started.set()
+        release.wait(timeout=60)
+        return builds
+
+    def key() -> None:  # a table is keyed by its builder
+        pass
+
+    got: list[object] = []
+    first = threading.Thread(target=lambda: got.append(store.derived(key, lambda s: slow_build())))
+    first.start()
+    assert started.wait(timeout=30)
+    results: list[dict] = []
+
+    def searches() -> None:
+        results.append(run(store, "会议", sort="newest", year_from=2018, kinds=["minutes"]))
+        searched.set()
+
+    threading.Thread(target=searches).start()
+    finished_while_building = searched.wait(timeout=30)
+    second = threading.Thread(target=lambda: got.append(store.derived(key, lambda s: slow_build())))
+    second.start()
+    release.set()
+    first.join(timeout=30)
+    second.join(timeout=30)
+    assert finished_while_building, "a search waited for a table being built"
+    assert results[0]["total"] == 17
+    assert builds == [1] and got == [builds, builds]

@@ -51,6 +51,7 @@ class GenerationTables:
     _doc_level_size: int = 0
     _doc_level_sets: dict[Any, frozenset[int]] = field(default_factory=dict)
     _derived: dict[Callable[..., Any], Any] = field(default_factory=dict)
+    _building: dict[Callable[..., Any], threading.Lock] = field(default_factory=dict)
     _lock: threading.RLock = field(default_factory=threading.RLock)
 
     @property
@@ -108,12 +109,24 @@ class GenerationTables:
         return hit_fields(self.docs[self.owner[docnum] or ""], stored)
 
     def derived(self, key: Callable[..., Any], build: Callable[[], T]) -> T:
-        """The product of ``build()`` for this generation, built once under a lock (other
-        threads wait for it instead of building it again)."""
+        """The product of ``build()`` for this generation, built once: threads that want the
+        same product wait for it instead of building it again.
+
+        The build holds a lock of its own key, never the tables' lock: a build takes seconds
+        (the corpus tables, the spelling vocabulary), and every search caches its filter sets
+        and date orders under the tables' lock, so holding that lock made every search of a
+        freshly started server wait for the warm-up.
+        """
+        if key in self._derived:
+            return self._derived[key]  # type: ignore[no-any-return]
         with self._lock:
+            building = self._building.setdefault(key, threading.Lock())
+        with building:
             if key not in self._derived:
-                self._derived[key] = build()
-            return self._derived[key]
+                value = build()
+                with self._lock:
+                    self._derived[key] = value
+            return self._derived[key]  # type: ignore[no-any-return]
 
     @classmethod
     def build(cls, searcher: Searcher) -> GenerationTables:
