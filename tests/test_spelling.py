@@ -94,3 +94,18 @@ def test_vocabulary_is_bounded() -> None:
     vocabulary = SpellVocabulary(words, max_words=10)
     assert len(vocabulary) == 10
     assert min(vocabulary.frequency.values()) == 100
+
+
+def test_the_vocabulary_of_a_many_segment_index_counts_every_segment(tmp_path: Path):
+    """Read segment by segment (fast), summed: the same paragraph counts as the whole index's."""
+    store = IndexStore.create_or_open(tmp_path / "index")
+    for n in range(3):  # three commits: three segments
+        index_documents(store, [Document(f"d{n}", "policy", "测试文件", sha1=f"d{n}",
+                                         paragraphs=[Paragraph(f"p{i}", t) for i, t in enumerate(TEXTS[n::3], 1)])])
+    snap = store.snapshot()
+    reader = snap.searcher.reader()
+    assert len(reader.leaf_readers()) == 3
+    counted = dict(snap.vocabulary())
+    assert counted == {w.decode("utf-8"): reader.doc_frequency("text", w) for w in reader.lexicon("text")}
+    assert counted["营商环境"] == 5 and counted["带量采购"] == 5
+    store.close()

@@ -293,3 +293,29 @@ def test_whoosh_index_without_our_metadata_is_not_ours(store: IndexStore, tmp_pa
 
 def test_write_report_defaults():
     assert WriteReport() == WriteReport(0, 0, 0, [], 0, {})
+
+
+def test_document_membership_read_off_the_record_order_agrees_with_the_doc_id_postings(tmp_path: Path, monkeypatch):
+    """The server reads which paragraphs belong to which document from the order of the records
+    (one pass instead of a postings read per document); the doc_id postings are the truth, after
+    a parallel write, a replacement that leaves deleted records in a segment, and a removal."""
+    from indexer.engine.tables import _members_by_order, _members_by_postings
+
+    monkeypatch.setattr(presegment_module, "BATCH_CHARS", 2000)
+    s = IndexStore.create_or_open(tmp_path / "index")
+    index_documents(s, _copies(4), workers=2)
+    doc = replace(seed_minutes(), doc_id="suzhou-gov-exec-120-1")
+    index_documents(s, [changed(doc, paragraphs=doc.paragraphs[:3])])
+    s.remove(["gov-4d9e4925d2-2"])
+    reader = s.snapshot().searcher.reader()
+    assert reader.has_deletions()  # the replaced and removed records are still in their segments
+    tables = s.snapshot().tables
+    by_order = _members_by_order(reader, tables.record_doc)
+    live = {doc_id: [n for n in nums if not reader.is_deleted(n)]
+            for doc_id, nums in _members_by_postings(reader, tables.record_doc).items()}
+    assert by_order is not None
+    assert {d: list(n) for d, n in by_order.items()} == {d: n for d, n in live.items() if n}
+    assert len(by_order["suzhou-gov-exec-120-1"]) == 3
+    assert "gov-4d9e4925d2-2" not in by_order
+    assert s.stats()["paragraphs"] == 4 * 29 - 14 + 3 - 4
+    s.close()

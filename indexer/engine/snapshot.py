@@ -5,6 +5,7 @@ and hits all come from the same commit even while other commits land.
 """
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from typing import Any
@@ -56,9 +57,16 @@ class Snapshot:
 
     def vocabulary(self) -> Iterator[tuple[str, int]]:
         """``(word, paragraphs)`` for every word of the paragraph text: one pass over the
-        lexicon (spelling suggestions build their table from it once per generation)."""
-        for text, info in self.searcher.reader().iter_field("text"):
-            yield (text.decode("utf-8") if isinstance(text, bytes) else text), info.doc_frequency()
+        lexicon (spelling suggestions build their table from it once per generation).
+
+        Read segment by segment and summed: the index-wide iteration looks every term up in
+        every segment again, six times slower on a two-segment index.
+        """
+        counts: Counter[str] = Counter()
+        for leaf, _ in self.searcher.reader().leaf_readers():
+            for text, info in leaf.iter_field("text"):
+                counts[text.decode("utf-8") if isinstance(text, bytes) else text] += info.doc_frequency()
+        yield from counts.items()
 
     def year_scope(self, low: int | None, high: int | None) -> AbstractSet[int] | None:
         """Paragraphs of documents dated within the years (``None``: no range, all paragraphs).

@@ -9,6 +9,7 @@ outside the engine needs to know what a generation is.
 """
 from __future__ import annotations
 
+import logging
 import threading
 from array import array
 from collections.abc import Callable, Iterable, Sequence
@@ -25,6 +26,7 @@ from indexer.jurisdiction import place_paths
 from indexer.labels import meeting_label
 from indexer.models import Document
 
+log = logging.getLogger(__name__)
 T = TypeVar("T")
 DOC_LEVEL_CACHE = 8_000_000  # paragraph docnums of cached document-level conditions (4 bytes each)
 DOC_LEVEL_SETS = 4  # cached filter sets (year ranges, kinds: ~40 bytes per paragraph)
@@ -118,7 +120,7 @@ class GenerationTables:
         freshly started server wait for the warm-up.
         """
         if key in self._derived:
-            return self._derived[key]  # type: ignore[no-any-return]
+            return self._derived[key]
         with self._lock:
             building = self._building.setdefault(key, threading.Lock())
         with building:
@@ -126,11 +128,11 @@ class GenerationTables:
                 value = build()
                 with self._lock:
                     self._derived[key] = value
-            return self._derived[key]  # type: ignore[no-any-return]
+            return self._derived[key]
 
     @classmethod
     def build(cls, searcher: Searcher) -> GenerationTables:
-        """Built from the (few) document records and the ``doc_id`` postings, so paragraph
+        """Built from the (few) document records and the order of the records, so paragraph
         records need not repeat document-level values."""
         reader = searcher.reader()
         size = reader.doc_count_all()
@@ -140,20 +142,16 @@ class GenerationTables:
             doc = info_document(searcher.stored_fields(docnum)["info"])
             docs[doc.doc_id] = doc
             record_doc[docnum] = doc.doc_id
-        # A document's paragraphs are written as one group, so their docnums are consecutive
-        # (a range costs 48 bytes; a set of them ~40 bytes per paragraph).
+        members = _members_by_order(reader, record_doc)
+        if members is None:
+            log.warning("index %s: paragraphs not grouped before their document record; "
+                        "reading document membership from the doc_id postings", reader.generation())
+            members = _members_by_postings(reader, record_doc)
         owner: list[str | None] = [None] * size
-        members: dict[str, range | array] = {}
-        for term in reader.lexicon("doc_id"):
-            doc_id = term.decode("utf-8")
-            nums: Sequence[int] = [n for n in posting_ids(reader, "doc_id", term) if n not in record_doc]
-            if not nums:
-                continue
-            if nums[-1] - nums[0] + 1 == len(nums):
-                members[doc_id] = range(nums[0], nums[-1] + 1)
-                owner[nums[0]:nums[-1] + 1] = [doc_id] * len(nums)
+        for doc_id, nums in members.items():
+            if isinstance(nums, range):
+                owner[nums.start:nums.stop] = [doc_id] * len(nums)
             else:
-                members[doc_id] = array("I", nums)
                 for n in nums:
                     owner[n] = doc_id
         columns: dict[str, list[Any]] = {name: [None] * size for name in ("year", "kind", "meeting", "legal_level")}
@@ -197,6 +195,49 @@ class GenerationTables:
             date_keys=[days.get(i, 0) for i in owner],
         )
 
+
+
+def _members_by_order(reader: Any, record_doc: dict[int, str]) -> dict[str, range | array] | None:
+    """doc_id -> its paragraph docnums, read off the order of the records.
+
+    The writer adds a document's paragraphs and then its record as one group, to one segment
+    (``writer.index_records``, ``end_group``), and Whoosh's merges keep the order and drop a
+    deleted document whole, so the live docnums of a segment between two document records are
+    the later record's paragraphs. One pass over the docnums, where reading each document's
+    ``doc_id`` postings took most of the server's start. ``None`` when a segment ends in
+    paragraphs without their record (the layout above does not hold).
+    """
+    members: dict[str, range | array] = {}
+    for leaf, offset in reader.leaf_readers():
+        pending = array("I")
+        for n in leaf.all_doc_ids():
+            n += offset
+            doc_id = record_doc.get(n)
+            if doc_id is None:
+                pending.append(n)
+                continue
+            if pending:
+                members[doc_id] = _compact(pending)
+                pending = array("I")
+        if pending:
+            return None
+    return members
+
+
+def _members_by_postings(reader: Any, record_doc: dict[int, str]) -> dict[str, range | array]:
+    """doc_id -> its paragraph docnums, from each document's ``doc_id`` postings (the slow,
+    layout-free way)."""
+    members: dict[str, range | array] = {}
+    for term in reader.lexicon("doc_id"):
+        nums = array("I", (n for n in posting_ids(reader, "doc_id", term) if n not in record_doc))
+        if nums:
+            members[term.decode("utf-8")] = _compact(nums)
+    return members
+
+
+def _compact(nums: array) -> range | array:
+    """Consecutive docnums (the usual case) as a range: 48 bytes instead of 4 per paragraph."""
+    return range(nums[0], nums[-1] + 1) if nums[-1] - nums[0] + 1 == len(nums) else nums
 
 
 def _document_columns(columns: dict[str, list[Any]], where: dict[str, dict[Any, list[Sequence[int]]]],
