@@ -138,10 +138,6 @@ def build_directory(documents: Iterable[Document]) -> DeptDirectory:
 
 
 def directory_for(store: DocumentStore) -> DeptDirectory:
-    """The directory of the store's current generation, built once per generation (only the
-    documents' payloads are read, never their paragraphs)."""
-    return store.derived(build_directory, lambda s: build_directory(s.iter_documents(with_paragraphs=_no_paragraphs)))
-
-
-def _no_paragraphs(doc: Document) -> bool:
-    return False
+    """The directory of the store's current generation, built once per generation from the
+    document info every search already holds in memory (no document is decoded)."""
+    return store.derived(build_directory, lambda s: build_directory(s.snapshot().info_documents()))

@@ -154,3 +154,22 @@ def test_every_listed_department_of_the_shipped_corpus_has_a_page(client: FlaskC
     assert "苏州市人民政府" in groups["江苏省 › 苏州市"]
     for name in listed:
         assert client.get(f"/dept/{quote(name)}").status_code == 200, name
+
+
+def test_the_directory_built_from_the_in_memory_document_info_is_the_one_of_the_whole_documents(
+        minutes_index: Path) -> None:
+    """The server builds the directory from the document info its search tables hold (no
+    document decoded at start); it must list the same departments, types, places and aliases."""
+    from indexer.deptdirectory import build_directory
+
+    store = IndexStore.open(minutes_index)
+    try:
+        fast = build_directory(store.snapshot().info_documents())
+        full = build_directory(store.iter_documents())
+    finally:
+        store.close()
+    assert len(fast.entries) > 90
+    assert fast.aliases == full.aliases
+    assert {n: (e.type, e.place, e.written, [d.doc_id for d in e.documents]) for n, e in fast.entries.items()} == \
+        {n: (e.type, e.place, e.written, [d.doc_id for d in e.documents]) for n, e in full.entries.items()}
+    assert fast.get(FINANCE) is not None and fast.get(FINANCE).place == ZHAOYANG_PATH

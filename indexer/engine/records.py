@@ -28,7 +28,8 @@ from indexer.engine.tokenizer import policy_analyzer
 from indexer.labels import meeting_label
 from indexer.models import Document, Jurisdiction, Meeting, Paragraph
 
-FORMAT_VERSION = 7  # 6: tokenizer pickled as indexer.engine.tokenizer.PolicyTokenizer; jurisdictions; 7: legal_level
+FORMAT_VERSION = 8  # 6: tokenizer pickled as indexer.engine.tokenizer.PolicyTokenizer; jurisdictions; 7: legal_level;
+# 8: departments and their written forms in the document info
 
 PARA, DOC = "p", "d"
 # BM25F weight of a paragraph by its role: titles, headings and decisions carry the meaning.
@@ -38,7 +39,10 @@ ROLE_BOOST = {"title": 2.0, "heading": 1.5, "decision": 1.4, "lead": 1.2}
 # it is not the one ``citation_label`` derives.
 PARA_STORED = ("para_id", "text", "item", "label", "page", "departments", "topics", "citation")
 # Document-level values kept on the document record for hits, facets and sorting.
-DOC_INFO = ("doc_id", "kind", "title", "date", "doc_number", "topics", "meeting", "jurisdiction", "department_types")
+# The departments, their types and written forms are there so that the department directory is
+# built from the tables every search already has, without decoding any document.
+DOC_INFO = ("doc_id", "kind", "title", "date", "doc_number", "topics", "meeting", "jurisdiction", "departments",
+            "department_types", "department_aliases")
 
 
 def build_schema() -> Schema:

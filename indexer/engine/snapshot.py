@@ -6,7 +6,7 @@ and hits all come from the same commit even while other commits land.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from typing import Any
 
@@ -19,6 +19,7 @@ from indexer.engine import matching
 from indexer.engine.matching import Match, MatchRequest
 from indexer.engine.tables import GenerationTables
 from indexer.engine.translate import doc_set, document_condition, split_filters, translate
+from indexer.models import Document
 
 SCOPE_SET_MAX = 50_000  # a filter conjunct with more paragraphs stays a matcher instead of a scope set
 
@@ -50,6 +51,11 @@ class Snapshot:
     def paragraphs_of(self, doc_id: str) -> Sequence[int]:
         """Paragraph docnums of one document, in reading order."""
         return self.tables.members.get(doc_id, ())
+
+    def info_documents(self) -> Iterable[Document]:
+        """Every document with its ``DOC_INFO`` values only (no paragraphs, no references):
+        what corpus-wide lists (the department directory) need, already in memory."""
+        return self.tables.docs.values()
 
     def word_frequency(self, word: str) -> int:
         """Paragraphs whose text holds ``word`` as a token."""
