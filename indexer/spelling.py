@@ -21,12 +21,11 @@ was typed; and a suggestion is made only when the corrected word is made entirel
 from __future__ import annotations
 
 import logging
+import os
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import lru_cache
-
-from pypinyin import Style, pinyin
 
 from indexer.analysis import get_segmenter
 from indexer.normalize import fold
@@ -48,7 +47,16 @@ _CONFUSED_INITIALS = {frozenset(p) for p in (("z", "zh"), ("c", "ch"), ("s", "sh
 
 @lru_cache(maxsize=20_000)
 def _readings(ch: str) -> tuple[tuple[str, str], ...]:
-    """(initial, final) of every reading of ``ch``, toneless."""
+    """(initial, final) of every reading of ``ch``, toneless.
+
+    Only single characters are looked up, so pypinyin is imported without its phrase
+    dictionary and without its private copies of the tables (44 MB and a second of import
+    less), and only when the first suggestion is sought, not at server start.
+    """
+    os.environ.setdefault("PYPINYIN_NO_PHRASES", "1")
+    os.environ.setdefault("PYPINYIN_NO_DICT_COPY", "1")
+    from pypinyin import Style, pinyin
+
     initials = pinyin(ch, style=Style.INITIALS, heteronym=True, strict=False)[0]
     finals = pinyin(ch, style=Style.FINALS, heteronym=True, strict=False)[0]
     return tuple(zip(initials, finals))

@@ -80,12 +80,13 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 
 def _warm(app: Flask) -> None:
-    """Build the corpus tables (decisions, links, references), the department directory and the
-    spelling vocabulary ahead of the first page that needs them."""
+    """Build the department directory (search pages link departments), the spelling vocabulary
+    (searches that find little) and the corpus tables (document pages, decisions) ahead of the
+    first page that needs them, the ones searches need first."""
     try:
         with app.app_context():
-            corpus_tables()
             department_directory()
             spelling_vocabulary(resources().store)
+            corpus_tables()
     except Exception:  # the page that needs them will build them and report the error itself
         log.exception("could not prepare the lifecycle tables")
