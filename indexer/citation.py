@@ -9,6 +9,7 @@ not name it, plus the structural path and the printed page.
 from __future__ import annotations
 
 import hashlib
+from functools import lru_cache
 
 from indexer.divisions import short_forms
 from indexer.labels import minutes_label, short_body
@@ -44,10 +45,17 @@ def names_jurisdiction(label: str, jur: Jurisdiction) -> bool:
     """The label already says whose document it is: the body (苏州市人民政府, 苏州市政府), its
     place in full or short form (上海口岸服务条例 names 上海市), or for a national body one of the
     words national texts are named with (国务院关于…, 中华人民共和国…)."""
-    if jur.level == "国家":
-        return any(word in label for word in NATIONAL_WORDS)
     deepest = next((p for p in (jur.county, jur.prefecture, jur.province) if p), None)
-    forms = {jur.name, short_body(jur.name), *([deepest, *short_forms(deepest)] if deepest else [])}
+    return _names(label, jur.name, jur.level == "国家", deepest)
+
+
+@lru_cache(maxsize=4096)
+def _names(label: str, body: str, national: bool, deepest: str | None) -> bool:
+    """``names_jurisdiction`` on hashable values, memoised: every paragraph of a document asks
+    the same question (on ingest and for every search hit)."""
+    if national:
+        return any(word in label for word in NATIONAL_WORDS)
+    forms = {body, short_body(body), *([deepest, *short_forms(deepest)] if deepest else [])}
     return any(form and form in label for form in forms)
 
 

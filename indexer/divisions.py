@@ -49,24 +49,26 @@ def _suffix(name: str) -> str:
     return next((s for s in _SUFFIXES if name.endswith(s)), "")
 
 
-def short_forms(name: str) -> set[str]:
-    """Written short forms of a place name (without the full name itself)."""
+@lru_cache(maxsize=8192)
+def short_forms(name: str) -> frozenset[str]:
+    """Written short forms of a place name (without the full name itself); memoised, since
+    every paragraph's citation asks for its jurisdiction's."""
     forms: set[str] = set()
     m = _AUTONOMOUS.match(name)
     if name == "内蒙古自治区":
-        return {"内蒙古"}
+        return frozenset({"内蒙古"})
     if m:
         stem, kind = m.group("stem"), m.group("kind")
         if len(stem) >= 2:
             forms.add(stem)
         if kind in ("自治州", "自治县", "自治旗"):
             forms.add(stem + kind[-1])  # 甘孜州, 长阳县
-        return forms
+        return frozenset(forms)
     suffix = _suffix(name)
     stem = name[: -len(suffix)] if suffix else name
     if suffix and len(stem) >= 2 and suffix not in ("新区",):
         forms.add(stem)
-    return forms
+    return frozenset(forms)
 
 
 class Divisions:

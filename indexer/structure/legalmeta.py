@@ -30,6 +30,10 @@ VALIDITY_VALUES = ("现行有效", "已修改", "已废止", "已失效", "部�
 _OWN_SUBJECT = r"本(?:条例|法|规定|办法|实施办法|细则|实施细则|决定|规则|修正案|解释|通知|意见|方案|准则|标准)"
 _OWN_EFFECTIVE = re.compile(rf"{_OWN_SUBJECT}[^。；\n]{{0,20}}?自(?P<date>{DATE_TEXT})起(?:施行|实施|生效)")
 _ON_PROMULGATION = re.compile(rf"{_OWN_SUBJECT}自(?:公布|发布)之日起(?:施行|实施|生效)")
+# 现公布修订后的《…》，自2019年1月1日起施行: the title is compared after the match (a pattern
+# built per document's title cost more than the rest of parsing a law).
+_QUOTED_EFFECTIVE = re.compile(rf"《(?P<title>[^《》]{{1,300}})》[，,]?\s*自(?P<date>{DATE_TEXT})起(?:施行|实施|生效)")
+_DATED_LINE = re.compile(rf"\s*{DATE_TEXT}")
 _HEADER_EFFECTIVE = re.compile(rf"^\s*(?P<date>{DATE_TEXT})\s*(?:起)?施行\s*$")
 _HEADER_LINES = 8
 
@@ -70,11 +74,11 @@ def effective_date(doc: Document) -> str | None:
     for text in texts[:_HEADER_LINES]:
         if m := _HEADER_EFFECTIVE.match(text):
             return to_iso_date(m.group("date"))
-    quoted = re.compile(rf"《{re.escape(doc.title)}》[，,]?\s*自(?P<date>{DATE_TEXT})起(?:施行|实施|生效)")
     for text in texts[:_HEADER_LINES]:
-        if m := quoted.search(text):  # 现公布修订后的《…》，自2019年1月1日起施行
-            return to_iso_date(m.group("date"))
-    changes = [t for t in texts[:_HEADER_LINES] if re.match(rf"\s*{DATE_TEXT}", t) and re.search("修订|修正", t)]
+        for m in _QUOTED_EFFECTIVE.finditer(text):
+            if m.group("title") == doc.title:
+                return to_iso_date(m.group("date"))
+    changes = [t for t in texts[:_HEADER_LINES] if _DATED_LINE.match(t) and ("修订" in t or "修正" in t)]
     if changes and "修正" in changes[-1]:
         return None  # an amended (修正) text keeps the closing article, and date, of its first version
     for text in reversed(texts):
