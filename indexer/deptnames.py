@@ -27,7 +27,6 @@ documents.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from indexer.deptdirectory import DeptDirectory, directory_for
@@ -39,17 +38,26 @@ __all__ = ["DepartmentNames", "forms_for", "gazetteer_only"]
 Forms = Mapping[str, Sequence[str]]
 
 
-@dataclass(frozen=True)
 class DepartmentNames:
     """Resolves typed department names against one index generation.
 
-    ``known`` holds the canonical names the index tags paragraphs with (the 涉及部门 facet's
+    ``known`` returns the canonical names the index tags paragraphs with (the 涉及部门 facet's
     values); ``forms`` returns, built once per generation, written form -> the bodies other
-    jurisdictions' documents resolved it to (``forms_for``).
+    jurisdictions' documents resolved it to (``forms_for``). Both are called only when a name is
+    resolved, so a request without department names never touches the index for them.
     """
 
-    known: Collection[str] = frozenset()
-    forms: Callable[[], Forms] | None = None
+    def __init__(self, known: Callable[[], Collection[str]] = frozenset,
+                 forms: Callable[[], Forms] | None = None):
+        self._known = known
+        self._forms = forms
+        self._known_names: Collection[str] | None = None
+
+    @property
+    def known(self) -> Collection[str]:
+        if self._known_names is None:
+            self._known_names = self._known()
+        return self._known_names
 
     def resolve(self, name: str) -> tuple[str, ...]:
         """Every canonical name ``name`` denotes in the index, Suzhou's first; a name the index
@@ -61,8 +69,8 @@ class DepartmentNames:
         if written in self.known and suzhou in (None, written):
             return (written,)
         names = [suzhou] if suzhou else []
-        if self.forms is not None:
-            forms = self.forms()
+        if self._forms is not None:
+            forms = self._forms()
             names += [*forms.get(written, ()), *forms.get(fold(written), ())]
         names.append(written)
         present = [n for n in dict.fromkeys(names) if n in self.known]

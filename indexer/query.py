@@ -99,7 +99,7 @@ DEPARTMENT_FACETS = {"department": "departments", "lead": "leads", "issuer": "is
 def department_names(store: SearchableStore) -> DepartmentNames:
     """How this index's documents name departments: a typed name resolves to what it denotes in
     each document's own jurisdiction (``indexer.deptnames``)."""
-    return DepartmentNames(store.snapshot().facets.where["department"], lambda: forms_for(store))
+    return DepartmentNames(lambda: store.snapshot().facets.where["department"], lambda: forms_for(store))
 
 
 def resolved_departments(params: SearchParams, names: DepartmentNames) -> dict[str, dict[str, list[str]]]:
