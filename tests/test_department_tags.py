@@ -95,7 +95,7 @@ def _paragraphs(store: IndexStore, doc_id: str) -> dict[str, tuple[str, list[str
 
 
 def _run(store: IndexStore, **kw) -> dict:
-    return search(store, SearchParams(group="para", per_page=100, **kw))
+    return search(store, SearchParams(**{"group": "para", "per_page": 100, **kw}))
 
 
 def _doc_id(store: IndexStore, title_start: str) -> str:
@@ -195,3 +195,25 @@ def test_the_json_api_has_the_three_department_facets_and_years_in_order(client:
     assert [h for h in headings if h[0] in ("dept", "lead", "issuer")] == [
         ("dept", "涉及部门"), ("lead", "牵头部门"), ("issuer", "发文机关")]
     assert [label for label, _, sel in facet_rows(html, "lead") if sel] == ["苏州市市场监督管理局"]
+
+
+def test_shi_zhengfu_on_real_minutes_is_each_governments_own(shared_corpus: Path, tmp_path: Path):
+    """The real minutes of other cities write 市政府 for their own government: dept=市政府 selects
+    Suzhou's and each of theirs, and no other city's paragraph is given a Suzhou body."""
+    minutes = sorted((shared_corpus / "minutes-real").glob("*.txt"))
+    report = ingest([SEED, *minutes], tmp_path / "index", workers=1)
+    assert report.added == len(minutes) + 1
+    store = IndexStore.open(tmp_path / "index")
+    result = _run(store, departments=["市政府"], group="doc")
+    selected = result["selected"]["department"]["市政府"]
+    assert selected[0] == "苏州市人民政府"
+    assert {"福州市人民政府", "北京市人民政府", "眉山市人民政府", "海东市人民政府"} <= set(selected)
+    docs = {d.doc_id: d for d in store.iter_documents(with_paragraphs=lambda d: False)}
+    fuzhou = next(i for i, d in docs.items() if d.jurisdiction and d.jurisdiction.name == "福州市人民政府")
+    hits = _run(store, departments=["市政府"])["hits"]
+    assert {"suzhou-gov-exec-120", fuzhou} <= {h["doc_id"] for h in hits}
+    for h in hits:
+        jur = docs[h["doc_id"]].jurisdiction
+        if not (jur and jur.code and jur.code.startswith("3205")):
+            assert not [d for d in h["departments"] if d.startswith("苏州")], (h["doc_id"], h["departments"])
+    assert {h["doc_id"] for h in _run(store, departments=["福州市人民政府"])["hits"]} == {fuzhou}
