@@ -144,7 +144,10 @@ def parse_cmd(path: Path, as_json: bool, no_ocr: bool, ocr_pages: int, ocr_page_
 
 @cli.command()
 @click.argument("query", required=False, default="")
-@click.option("--dept", "departments", multiple=True, help="Department (name or abbreviation); repeatable.")
+@click.option("--dept", "departments", multiple=True,
+              help="涉及部门: department named, leading or issuing (name or abbreviation); repeatable.")
+@click.option("--lead", "leads", multiple=True, help="牵头部门: lead department of a decision; repeatable.")
+@click.option("--issuer", "issuers", multiple=True, help="发文机关: body that issued the document; repeatable.")
 @click.option("--year", "years", multiple=True, type=int, help="Year; repeatable.")
 @click.option("--year-from", type=int)
 @click.option("--year-to", type=int)
@@ -163,7 +166,7 @@ def parse_cmd(path: Path, as_json: bool, no_ocr: bool, ocr_pages: int, ocr_page_
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON (the web API's shape).")
 @click.pass_obj
 @_die_on_errors
-def search(obj, query: str, departments, years, year_from, year_to, topics, kinds, meetings, sort, page,
+def search(obj, query: str, departments, leads, issuers, years, year_from, year_to, topics, kinds, meetings, sort, page,
            per_page, jurisdictions, dept_types, legal_levels, group: str, as_json: bool) -> None:
     """Search the index: words are ANDed; "phrases", OR, -word and field:value work."""
     from .engine import IndexStore
@@ -172,7 +175,7 @@ def search(obj, query: str, departments, years, year_from, year_to, topics, kind
 
     store = IndexStore.open(obj["index"])
     params = SearchParams(
-        q=query, departments=list(departments), years=list(years), year_from=year_from, year_to=year_to,
+        q=query, departments=list(departments), leads=list(leads), issuers=list(issuers), years=list(years), year_from=year_from, year_to=year_to,
         topics=list(topics), kinds=list(kinds), meetings=list(meetings), sort=sort, page=page,
         per_page=per_page, jurisdictions=list(jurisdictions), dept_types=list(dept_types), group=group,
         legal_levels=list(legal_levels),

@@ -8,6 +8,7 @@ paragraph. Keeping it out of the parsers means one rule per concept, whatever pa
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from indexer import topics
@@ -16,6 +17,7 @@ from indexer.deptresolve import Resolver
 from indexer.depttypes import get_taxonomy
 from indexer.gazetteer import get_gazetteer
 from indexer.models import MEETING_KINDS, Document, Item, Parsed
+from indexer.normalize import fold
 from indexer.references import cited_numbers, find_references
 from indexer.structure.actions import action_type, is_decision
 from indexer.structure.common import merge
@@ -29,18 +31,55 @@ def departments_in(text: str, local: bool) -> list[str]:
 
 
 def tag_departments(doc: Document, own: dict[str, list[str]]) -> None:
-    """Each paragraph gets its item's departments plus its own mentions; the document all of them.
+    """Each paragraph's departments: those it names itself (``own``: names, aliases and
+    abbreviations, resolved), the leads of the decisions in it, and the document's issuers; the
+    document gets all of them.
 
-    Attendance lists are skipped: everyone attends, so they would tag every department.
+    A paragraph does not inherit the departments of its item or chapter: a law's chapter that
+    names 国务院 once would tag all its articles 国务院, so a department filter would find
+    paragraphs that never mention it (issue 15). Attendance lists are skipped: everyone attends,
+    so they would tag every department.
     """
-    by_item = {item.label: item.departments for item in doc.items}
+    leads: dict[str, list[str]] = {}
+    for item in doc.items:
+        for dec in item.decisions:
+            for pid in dec.para_ids:
+                leads.setdefault(pid, []).append(dec.lead_department or "")
     seen: list[str] = []
     for para in doc.paragraphs:
         if para.role == "attendance":
             continue
-        para.departments = merge(by_item.get(para.item or "", []), own[para.para_id], [para.lead_department or ""])
+        para.leads = merge(leads.get(para.para_id, []), [para.lead_department or ""])
+        para.departments = merge(own[para.para_id], para.leads, doc.issuers)
         seen += para.departments
     doc.departments = merge(seen)
+
+
+_ISSUER_SEP = re.compile(r"[、，,；;\s]+")
+
+
+def issuing_bodies(doc: Document, local: bool) -> list[str]:
+    """发文机关: the bodies that issued the document, by their canonical names where the curated
+    gazetteer knows them (国务院 -> 中华人民共和国国务院), else as the source writes them.
+
+    Policies and laws name it in ``doc.issuer`` (several joined by 、: 国务院、中央军委); for
+    minutes and meeting reports it is the body that held the meeting (``meeting.body``, else the
+    jurisdiction's body). Nothing is guessed when the source states none.
+    """
+    if doc.kind in MEETING_KINDS:
+        held = (doc.meeting.body if doc.meeting else None) or (doc.jurisdiction.name if doc.jurisdiction else None)
+        names = [held] if held else []
+    else:
+        names = _ISSUER_SEP.split(doc.issuer or "")
+    return merge([_canonical_body(n.strip(), local) for n in names if n and n.strip()])
+
+
+def _canonical_body(name: str, local: bool) -> str:
+    """The gazetteer's name for ``name`` when one mention covers all of it, else ``name``."""
+    found = get_gazetteer().find(fold(name), local=local)
+    if len(found) == 1 and found[0].start == 0 and found[0].end == len(name):
+        return found[0].canonical
+    return name
 
 
 def item_departments(item: Item, own: dict[str, list[str]]) -> list[str]:
@@ -104,6 +143,7 @@ def enrich(parsed: Parsed) -> Document:
     for item in doc.items:
         if not item.departments:
             item.departments = item_departments(item, own)
+    doc.issuers = issuing_bodies(doc, local)
     tag_departments(doc, own)
     if doc.kind in MEETING_KINDS:
         _fill_types(doc)

@@ -55,7 +55,10 @@ class FacetSpec(NamedTuple):
 # the search page's facets, in sidebar order
 SEARCH_FACETS: tuple[FacetSpec, ...] = (
     FacetSpec("kind", "类型", "kind", "kind", param="kinds", value_labels=MappingProxyType(KIND_LABELS)),
-    FacetSpec("department", "部门", "departments", "dept", multi=True, param="departments"),
+    # 涉及部门: the departments a paragraph names, leads or issued (``enrich.tag_departments``)
+    FacetSpec("department", "涉及部门", "departments", "dept", multi=True, param="departments"),
+    FacetSpec("lead", "牵头部门", "leads", "lead", multi=True, param="leads"),
+    FacetSpec("issuer", "发文机关", "issuers", "issuer", multi=True, param="issuers"),  # of the document
     FacetSpec("year", "年份", "year", "year", order=BY_VALUE_DESC, param="years"),
     FacetSpec("topic", "主题", "topics", "topic", multi=True, param="topics"),
     FacetSpec("meeting", "会议", "meeting", "meeting", param="meetings"),
@@ -159,8 +162,9 @@ def count(index: FacetIndex, base: AbstractSet[int] | None, selections: Mapping[
         docs = apply_selections(base, selections, skip=facet)
         counts = index.count(facet, docs)
         rows = sorted(((v, n) for v, n in counts.items() if n), key=lambda vn: (-vn[1], str(vn[0])))
-        rows = SEARCH_FACET[facet].sort(rows[:FACET_LIMIT])
+        rows = rows[:FACET_LIMIT]
         shown = {v for v, _ in rows}
-        rows += [(v, counts.get(v, 0)) for v in selected.get(facet, []) if v not in shown]
+        # selected values stay listed, in the facet's own order (a selected year among the years)
+        rows = SEARCH_FACET[facet].sort(rows + [(v, counts.get(v, 0)) for v in selected.get(facet, []) if v not in shown])
         result[facet] = [{"value": v, "count": n} for v, n in rows]
     return result

@@ -142,10 +142,13 @@ class Paragraph:
     label: str | None = None  # structural path, e.g. 二（一） or 第三条
     item: str | None = None  # label of the enclosing item (一 / 第二章)
     role: str = "body"  # "title" | "heading" | "decision" | "body" | "lead" | "article"
-    departments: list[str] = field(default_factory=list)  # canonical, item's + own mentions
+    # canonical: the departments the paragraph names, the leads of its decisions and the
+    # document's issuers (``indexer.enrich.tag_departments``)
+    departments: list[str] = field(default_factory=list)
     lead_department: str | None = None
     topics: list[str] = field(default_factory=list)
     citation: str = ""
+    leads: list[str] = field(default_factory=list)  # lead departments of the decisions in it
 
 
 @dataclass
@@ -196,6 +199,8 @@ class Document:
     # how this document writes a department -> the name it resolved to (区人社局 -> 西安市未央区
     # 人力资源和社会保障局): aliases valid within this document's jurisdiction only
     department_aliases: dict[str, str] = field(default_factory=dict)
+    # 发文机关: the bodies that issued the text (for minutes, the government that held the meeting)
+    issuers: list[str] = field(default_factory=list)
 
     @property
     def year(self) -> int | None:

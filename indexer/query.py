@@ -1,7 +1,7 @@
 """Search: parse the query language, filter by facets, rank, count facets, build snippets.
 
 Public API (shared with the web UI and the CLI):
-    SearchParams(q="", departments=[], years=[], year_from=None, year_to=None, topics=[],
+    SearchParams(q="", departments=[], leads=[], issuers=[], years=[], year_from=None, year_to=None, topics=[],
                  kinds=[], meetings=[], sort="relevance", page=1, per_page=10, group="doc")
     search(store, params) -> dict   (result shape in docs/INTERFACES.md)
     year_histogram(result) -> [(year, count)]  (hits per year, oldest first, for a chart)
@@ -22,10 +22,11 @@ from typing import Any
 
 from indexer import facets
 from indexer import querytree as qt
+from indexer.deptnames import DepartmentNames, forms_for
 from indexer.engine import Match, SearchableStore, SearchSnapshot
 from indexer.errors import QueryError
 from indexer.grouping import DocGroup, count_documents, group_ranked, hits_in
-from indexer.querycompile import Compiled, compile_query, resolve_department, resolve_kind, resolve_topic
+from indexer.querycompile import Compiled, Departments, compile_query, resolve_kind, resolve_topic
 from indexer.querysyntax import Node, lex, parse
 from indexer.querytext import Rewritten, rewrite
 from indexer.snippets import make_snippet
@@ -48,7 +49,9 @@ NOTICE_TIMEOUT = "检索超时，结果可能不完整。"
 @dataclass
 class SearchParams:
     q: str = ""
-    departments: list[str] = field(default_factory=list)
+    departments: list[str] = field(default_factory=list)  # 涉及部门 (names, aliases, abbreviations)
+    leads: list[str] = field(default_factory=list)  # 牵头部门
+    issuers: list[str] = field(default_factory=list)  # 发文机关
     years: list[int] = field(default_factory=list)
     year_from: int | None = None
     year_to: int | None = None
@@ -89,10 +92,29 @@ def validate(params: SearchParams) -> None:
         raise QueryError(f"年份必须是整数 (years must be integers, got {params.years!r})")
 
 
-def _selected(params: SearchParams) -> dict[str, list[Any]]:
+# department facets -> the ``SearchParams`` attribute holding their selection
+DEPARTMENT_FACETS = {"department": "departments", "lead": "leads", "issuer": "issuers"}
+
+
+def department_names(store: SearchableStore) -> DepartmentNames:
+    """How this index's documents name departments: a typed name resolves to what it denotes in
+    each document's own jurisdiction (``indexer.deptnames``)."""
+    return DepartmentNames(lambda: store.snapshot().facets.where["department"], lambda: forms_for(store))
+
+
+def resolved_departments(params: SearchParams, names: DepartmentNames) -> dict[str, dict[str, list[str]]]:
+    """``{facet: {value as given: [canonical names it selects]}}`` for the department facets:
+    市场监管局 selects 苏州市市场监督管理局 (and any other city's 市场监管局 in that city's
+    documents), so the facet shows those canonical rows as selected, never a row for the alias."""
+    return {facet: {v.strip(): list(names.resolve(v)) for v in getattr(params, attr) if v.strip()}
+            for facet, attr in DEPARTMENT_FACETS.items()}
+
+
+def _selected(params: SearchParams, resolved: dict[str, dict[str, list[str]]]) -> dict[str, list[Any]]:
     """Facet selections in index values (abbreviations -> canonical department names, …)."""
     return {
-        "department": list(dict.fromkeys(resolve_department(d) for d in params.departments if d)),
+        **{facet: list(dict.fromkeys(n for names in by_value.values() for n in names))
+           for facet, by_value in resolved.items()},
         "year": list(dict.fromkeys(params.years)),
         "topic": list(dict.fromkeys(resolve_topic(t) for t in params.topics if t)),
         "kind": list(dict.fromkeys(resolve_kind(k) for k in params.kinds if k)),
@@ -151,11 +173,11 @@ class _Ranked:
 
 
 def _rank(store: SearchableStore, params: SearchParams, wanted: int,
-          selections: Callable[[SearchSnapshot], dict[str, frozenset[int]]]) -> _Ranked:
+          selections: Callable[[SearchSnapshot], dict[str, frozenset[int]]], departments: Departments) -> _Ranked:
     """The first ``wanted`` results (paragraphs, or documents when grouped) of ``params``."""
     rewritten = rewrite(params.q)
     tree = parse(rewritten.text)
-    compiled = compile_query(tree, mode="and")
+    compiled = compile_query(tree, mode="and", departments=departments)
     if compiled.query is None and params.q.strip():
         raise QueryError(f"检索式中没有可检索的文字：{params.q} (the query has no searchable words)")
     snap = store.snapshot()
@@ -169,7 +191,7 @@ def _rank(store: SearchableStore, params: SearchParams, wanted: int,
     deadline = time.monotonic() + TIME_LIMIT
     scored = sort == "relevance"
     while True:
-        used, found, fallback = _match(snap, tree, compiled, in_years, chosen, depth, deadline, scored)
+        used, found, fallback = _match(snap, tree, compiled, in_years, chosen, depth, deadline, scored, departments)
         matched = facets.apply_selections(found.base, chosen)
         ranked: list[tuple[int, float | None]] = list(found.ranked)
         if not scored:
@@ -195,7 +217,9 @@ def search(store: SearchableStore, params: SearchParams) -> dict[str, Any]:
     """Run one search; see the module docstring for the result shape."""
     t0 = time.perf_counter()
     validate(params)
-    selected = _selected(params)
+    names = department_names(store)
+    resolved = resolved_departments(params, names)
+    selected = _selected(params, resolved)
     chosen: dict[str, frozenset[int]] = {}
 
     def selections(snap: SearchSnapshot) -> dict[str, frozenset[int]]:
@@ -203,7 +227,7 @@ def search(store: SearchableStore, params: SearchParams) -> dict[str, Any]:
         return chosen
 
     wanted = params.page * params.per_page
-    r = _rank(store, params, wanted, selections)
+    r = _rank(store, params, wanted, selections, names.resolve)
     hits = list(_hits(r, (params.page - 1) * params.per_page, wanted))
     dropped = _dropped_words(r)
     notices = [n for n in (r.rewritten.notice(), NOTICE_FALLBACK if r.fallback else None,
@@ -222,6 +246,7 @@ def search(store: SearchableStore, params: SearchParams) -> dict[str, Any]:
         "took_ms": round((time.perf_counter() - t0) * 1000, 1),
         "notice": " ".join(notices) or None,
         "suggestion": _suggestion(store, r) if r.fallback or not r.ranked else None,
+        "selected": resolved,
     }
 
 
@@ -268,8 +293,9 @@ def export(store: SearchableStore, params: SearchParams, limit: int) -> Export:
     ranking on one snapshot, each hit decoded as it is consumed: an export streams its rows
     without running a search per page, so it holds a worker no longer than the ranking."""
     validate(replace(params, page=1, per_page=1))
-    selected = _selected(params)
-    r = _rank(store, params, limit, lambda snap: facets.selection_sets(snap.facets, selected))
+    names = department_names(store)
+    selected = _selected(params, resolved_departments(params, names))
+    r = _rank(store, params, limit, lambda snap: facets.selection_sets(snap.facets, selected), names.resolve)
     total = count_documents(r.matched, r.snap.doc_of, r.snap.documents) if r.grouped \
         else len(r.snap.paragraphs if r.matched is None else r.matched)
     return Export(_hits(r, 0, limit), total, r.found.timed_out)
@@ -278,12 +304,12 @@ def export(store: SearchableStore, params: SearchParams, limit: int) -> Export:
 
 def _match(snap: SearchSnapshot, tree: Node | None, compiled: Compiled, scope: AbstractSet[int] | None,
            selections: dict[str, frozenset[int]], limit: int, deadline: float,
-           scored: bool) -> tuple[Compiled, Match, str | None]:
+           scored: bool, departments: Departments) -> tuple[Compiled, Match, str | None]:
     """``(compiled, match, fallback)``: all the words, or when no paragraph holds them all (and
     there are several), any of them, paragraphs matching more of them first."""
     found = snap.match(compiled.query, scope, selections, limit, deadline, scored)
     if _none_in(facets.apply_selections(found.base, selections)) and compiled.positive_terms > 1:
-        or_compiled = compile_query(tree, mode="or")
+        or_compiled = compile_query(tree, mode="or", departments=departments)
         or_found = snap.match(or_compiled.query, scope, selections, limit, deadline, scored, narrow=False)
         if not _none_in(facets.apply_selections(or_found.base, selections)):
             return or_compiled, or_found, "or"

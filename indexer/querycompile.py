@@ -1,7 +1,8 @@
 """Compiles the query language's syntax tree to the engine-neutral query tree.
 
 Words are cut by the same segmenter as the index; a department name or abbreviation used as a
-word also matches paragraphs tagged with that department (市应急局 = 苏州市应急管理局); a
+word also matches paragraphs tagged with that department (市应急局 = 苏州市应急管理局, and in
+another city's documents that city's body: see ``indexer.deptnames``); a
 发文字号 matches the document that carries it (weighted 10) and documents citing it (2); a
 domain compound also matches its covers as phrases (再生资源回收 finds 再生资源/回收利用体系).
 Every limit fails with ``QueryError`` before any work is done.
@@ -9,11 +10,12 @@ Every limit fails with ``QueryError`` before any work is done.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from indexer import querytree as qt
 from indexer.analysis import get_segmenter
+from indexer.deptnames import gazetteer_only
 from indexer.docnumber import normalize_doc_number
 from indexer.errors import QueryError
 from indexer.gazetteer import get_gazetteer
@@ -40,8 +42,15 @@ _YEARS = re.compile(r"^(\d{4})(?:\s*[-~～—–至到]\s*(\d{4}))?$")
 _MEETING_NO = re.compile(r"^第?(\d{1,4})次?$")
 
 
+# a typed department name -> every canonical name it denotes (``indexer.deptnames``)
+Departments = Callable[[str], tuple[str, ...]]
+# query-language department fields -> the paragraph field they match
+_DEPT_FIELDS = {"department": "departments", "lead": "leads"}
+
+
 def resolve_department(name: str) -> str:
-    """Canonical department for a name, abbreviation or alias (unknown names pass through)."""
+    """Canonical department for a name, abbreviation or alias in Suzhou's gazetteer (unknown
+    names pass through). Searches resolve through ``indexer.deptnames``, per jurisdiction."""
     return get_gazetteer().canonical(name) or name.strip()
 
 
@@ -82,8 +91,9 @@ class Compiled:
 
 
 class _Compiler:
-    def __init__(self, mode: str):
+    def __init__(self, mode: str, departments: Departments):
         self.mode = mode
+        self.departments = departments
         self.out = Compiled(None)
         self.count = 0
 
@@ -180,14 +190,15 @@ class _Compiler:
     def _department(self, text: str, canonical: str, positive: bool) -> qt.Q:
         """A department named in the query: its canonical tag, or its written words as a phrase."""
         words = get_segmenter().words(text)
-        self.budget(len(words) + 1)
+        names = self.departments(text) or (canonical,)
+        self.budget(len(words) + len(names))
         if positive:
-            self.out.departments.add(canonical)
+            self.out.departments.update(names)
             self.out.terms.update(words)
             self.out.positive_terms += 1
         phrase = _text_phrase(words)
-        dept = qt.Term("departments", canonical, boost=2.0)
-        return qt.Or((dept, phrase)) if phrase is not None else dept
+        depts = tuple(qt.Term("departments", name, boost=2.0) for name in names)
+        return qt.Or((*depts, phrase)) if phrase is not None else qt.Or(depts)
 
     def _words(self, text: str, positive: bool) -> list[qt.Q | None]:
         """Words of an unquoted run, each term of the policy-language synonym table found in it
@@ -220,8 +231,10 @@ class _Compiler:
 
     def field(self, node: Field, positive: bool) -> qt.Q | None:
         value = node.value
-        if node.name == "department":
-            return qt.Term("departments", resolve_department(value))
+        if node.name in _DEPT_FIELDS:
+            return _any_of(_DEPT_FIELDS[node.name], self.departments(value))
+        if node.name == "issuer":
+            return qt.DocLevel(_any_of("issuers", self.departments(value)))
         if node.name == "kind":
             return qt.DocLevel(qt.Term("kind", resolve_kind(value)))
         if node.name == "topic":
@@ -243,6 +256,12 @@ class _Compiler:
         if m:
             return qt.DocLevel(qt.Range("meeting_no", int(m.group(1)), int(m.group(1))))
         return qt.DocLevel(qt.Term("meeting", value))
+
+
+def _any_of(fieldname: str, names: tuple[str, ...]) -> qt.Q:
+    """``fieldname`` holds one of ``names`` (a department name expanded per jurisdiction)."""
+    terms = tuple(qt.Term(fieldname, name) for name in names)
+    return terms[0] if len(terms) == 1 else qt.Or(terms)
 
 
 def _text_term(word: str) -> qt.Q:
@@ -326,9 +345,11 @@ def _combine(op: str, parts: list[qt.Q | None]) -> qt.Q | None:
     return qt.And((combined, *negatives)) if negatives else combined
 
 
-def compile_query(tree: Node | None, mode: str = "and") -> Compiled:
-    """Query tree for ``tree``; ``mode="or"`` ORs implicit conjunctions (the fallback)."""
-    compiler = _Compiler(mode)
+def compile_query(tree: Node | None, mode: str = "and", departments: Departments = gazetteer_only) -> Compiled:
+    """Query tree for ``tree``; ``mode="or"`` ORs implicit conjunctions (the fallback).
+    ``departments`` resolves department names (a search passes the index's, per jurisdiction:
+    ``indexer.deptnames.DepartmentNames.resolve``)."""
+    compiler = _Compiler(mode, departments)
     query = compiler.compile(tree) if tree is not None else None
     if isinstance(query, qt.Not):
         query = qt.And((qt.Every(), query))

@@ -8,7 +8,8 @@ Grammar (whitespace separates; ASCII and full-width forms both work)::
     unary   := ("NOT" | "-") unary | atom
     atom    := "(" query ")" | phrase | field ":" value | docnum | word
     phrase  := "…" | “…” | 「…」 | 『…』      exact, by token positions
-    field   := 部门|dept|department | 年份|year | 类型|kind | 主题|topic | 会议|meeting
+    field   := 部门|dept|department | 牵头|lead | 发文机关|issuer | 年份|year | 类型|kind
+               | 主题|topic | 会议|meeting
                | 文号|发文字号|docno
 
 A 发文字号 in any bracket form (国发[2018]39号, 国发（2018）39号, 国发〔2018〕39号) is
@@ -38,6 +39,9 @@ COLONS = ":："
 SPACE = " \t\r\n\u3000\u00a0"
 FIELDS = {
     "部门": "department", "dept": "department", "department": "department", "单位": "department",
+    "涉及部门": "department",
+    "牵头": "lead", "牵头部门": "lead", "牵头单位": "lead", "lead": "lead",
+    "发文机关": "issuer", "发文单位": "issuer", "issuer": "issuer",
     "年份": "year", "年度": "year", "year": "year",
     "类型": "kind", "kind": "kind", "文种": "kind",
     "主题": "topic", "topic": "topic",
@@ -68,7 +72,7 @@ class DocNum:
 
 @dataclass(frozen=True)
 class Field:
-    name: str  # canonical field name (department, year, kind, topic, meeting)
+    name: str  # canonical field name (department, lead, issuer, year, kind, topic, meeting, docnum)
     value: str
 
 

@@ -23,7 +23,7 @@ def test_search_json_has_the_result_shape_field_by_field(fclient: FlaskClient) -
     assert response.status_code == 200 and response.mimetype == "application/json"
     data = response.get_json()
     assert list(data) == ["query", "total", "total_docs", "group", "page", "per_page", "fallback", "dropped", "hits", "facets",
-                          "took_ms", "notice", "suggestion"]
+                          "took_ms", "notice", "suggestion", "selected"]
     assert (data["query"], data["total"], data["total_docs"], data["group"], data["page"], data["per_page"],
             data["fallback"], data["notice"]) == ("两网融合", 1, 1, "doc", 1, 10, None, None)
     assert isinstance(data["took_ms"], float)
@@ -53,10 +53,11 @@ def test_search_json_has_the_result_shape_field_by_field(fclient: FlaskClient) -
         "more": [],
     }
     assert data["facets"] == {
-        "department": [], "year": [{"value": 2020, "count": 1}], "topic": [{"value": "城乡建设、环境保护", "count": 1}],
+        "department": [], "lead": [], "issuer": [], "year": [{"value": 2020, "count": 1}], "topic": [{"value": "城乡建设、环境保护", "count": 1}],
         "kind": [{"value": "minutes", "count": 1}], "meeting": [{"value": "苏州市政府第120次常务会议", "count": 1}],
         "jurisdiction": [], "dept_type": [], "legal_level": [],  # the hand-made fixture states no place
     }
+    assert data["selected"] == {"department": {}, "lead": {}, "issuer": {}}
 
 
 def test_department_filter_changes_totals_and_facet_counts(fclient: FlaskClient) -> None:
@@ -85,8 +86,8 @@ def test_filters_sort_and_paging_parameters_reach_the_engine(fclient: FlaskClien
     ("per_page=1000", "每页条数必须在 1 到 100 之间 (per_page must be 1..100, got 1000)"),
     ("sort=random", "排序方式无效：random（可选 relevance / newest / oldest）"),
     ("year=abc", "年份无效：abc（应为 1900–2100 之间的四位数字）"),
-    ("dept=%00", "筛选条件“部门”的值无效"),
-    ("dept=" + "x" * 101, "筛选条件“部门”的值无效"),
+    ("dept=%00", "筛选条件“涉及部门”的值无效"),
+    ("dept=" + "x" * 101, "筛选条件“涉及部门”的值无效"),
     ("&".join(f"topic=t{i}" for i in range(21)), "筛选条件“主题”最多可选 20 个值"),
 ])
 def test_bad_parameters_are_400_json(fclient: FlaskClient, query: str, message: str) -> None:
@@ -210,12 +211,16 @@ def test_known_query_on_the_sample_corpus_returns_the_seed_paragraph_first(clien
     assert first["title"] == "苏州市人民政府第120次常务会议纪要"
     assert first["url"] == f"/doc/suzhou-gov-exec-120#{first['para_id']}"
     assert first["citation"] == "苏州市政府第120次常务会议纪要 五 第6页"
-    assert first["departments"] == ["苏州市供销合作总社"]
+    # the heading names no department: it is tagged with the meeting's body (the issuer) only
+    assert first["departments"] == ["苏州市人民政府"]
     assert first["topics"] == ["城乡建设、环境保护"]
     assert first["text"] == "五、审议《关于推进苏州市再生资源回收利用体系建设实施意见》"
     assert first["snippet"] == "五、审议《关于推进苏州市<mark>再生资源回收</mark>利用体系建设实施意见》"
     assert [h["label"] for h in data["hits"][1:4]] == ["五（一）", "五（二）", "五（三）"]
-    assert {"value": "苏州市供销合作总社", "count": 4} in data["facets"]["department"]
+    # only 五（一） names 市供销社 (as the lead of its decision): the item's other paragraphs no
+    # longer inherit it
+    assert {"value": "苏州市供销合作总社", "count": 1} in data["facets"]["department"]
+    assert data["facets"]["lead"] == [{"value": "苏州市供销合作总社", "count": 1}]
     narrowed = client.get("/api/search?q=再生资源回收&dept=苏州市供销合作总社").get_json()
-    assert narrowed["total"] == 4
+    assert narrowed["total"] == 1
     assert {h["doc_id"] for h in narrowed["hits"]} == {"suzhou-gov-exec-120"}

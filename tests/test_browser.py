@@ -84,7 +84,7 @@ def test_search_facet_open_hit_and_cite(page, corpus_server: LiveServer) -> None
     facet.click()
     page.wait_for_selector("a.chip.removable")
     assert total(page) == count
-    assert f"部门：{name}" in page.inner_text(".active-filters")
+    assert f"涉及部门：{name}" in page.inner_text(".active-filters")
     assert "dept=" in page.url
     page.go_back()
     page.wait_for_selector(".hit")

@@ -212,7 +212,7 @@ def test_department_page_advertises_its_feed(sized, corpus_server: LiveServer) -
     page = sized
     page.goto(corpus_server.url + f"/dept/{DEPARTMENT}")
     feed = page.locator("link[rel=alternate][type='application/atom+xml']")
-    assert feed.get_attribute("title") == f"政策文件检索：部门：{DEPARTMENT}"
+    assert feed.get_attribute("title") == f"政策文件检索：涉及部门：{DEPARTMENT}"
     assert page.locator("h1").inner_text() == DEPARTMENT
 
 

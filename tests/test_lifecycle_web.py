@@ -119,7 +119,9 @@ def test_department_alias_redirects_to_canonical_page_with_seed_decision(app: Fl
     assert "《关于推进制造业智能化改造和数字化转型的若干措施》" in html
     assert 'href="/doc/suzhou-gov-exec-120#p9"' in html
     assert '<dd class="decision-count">1 项</dd>' in html
-    assert "最近提及（共 4 段）" in html  # the paragraphs of item 二
+    # p9 names 市工信局 (the lead of item 二's decision); the item's other paragraphs do not, and
+    # no longer inherit it
+    assert "最近提及（共 1 段）" in html
     assert client.get("/dept/不存在的部门").status_code == 404
 
 
@@ -264,7 +266,7 @@ def test_shared_corpus_regulations_and_adopting_meetings_both_ways(shared_corpus
 
 
 def test_department_chips_facets_and_nav_lead_to_department_pages(app: Flask) -> None:
-    html = app.test_client().get("/?q=智能化改造").get_data(as_text=True)
+    html = app.test_client().get("/?q=智能化改造&group=para").get_data(as_text=True)  # p9 names 市工信局
     ict = quote(ICT)
     assert f'<a class="chip" href="/dept/{ict}">{ICT}</a>' in html  # hit chip -> department page
     assert f'class="dept-page" href="/dept/{ict}"' in html  # facet value keeps its filter link, plus ›

@@ -29,7 +29,7 @@ SEED = "suzhou-gov-exec-120"
 def test_result_shape(store):
     r = run(store, "两客一危")
     assert set(r) == {"query", "total", "total_docs", "group", "page", "per_page", "fallback", "dropped", "hits", "facets",
-                      "took_ms", "notice", "suggestion"}
+                      "took_ms", "notice", "suggestion", "selected"}
     assert (r["query"], r["total"], r["total_docs"], r["page"], r["per_page"], r["fallback"], r["notice"]) == (
         "两客一危", 1, 1, 1, 10, None, None)
     hit = r["hits"][0]
@@ -42,7 +42,8 @@ def test_result_shape(store):
     assert hit["topics"] == ["市场监管、安全生产监管"]
     assert "<mark>两客一危</mark>" in hit["snippet"]
     assert isinstance(hit["score"], float)
-    assert set(r["facets"]) == {"department", "year", "topic", "kind", "meeting", "jurisdiction", "dept_type", "legal_level"}
+    assert set(r["facets"]) == {"department", "lead", "issuer", "year", "topic", "kind", "meeting", "jurisdiction",
+                                "dept_type", "legal_level"}
 
 
 @pytest.mark.parametrize("q, expected", [

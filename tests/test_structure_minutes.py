@@ -129,8 +129,11 @@ def test_departments_not_tagged_from_attendance(seed):
         "苏州市人民政府", "中国检验认证（集团）有限公司", YINGJI, "江苏省人民政府", GONGXIN, SHICHANG,
         "苏州市吴中区人民政府", "苏州工业园区管理委员会", GONGXIAO, "江苏省政务服务管理办公室",
     ]
-    # an item paragraph carries the item's departments plus its own mentions
-    assert _para(seed, "p10").departments == [GONGXIN]
+    # a paragraph carries what it names, the lead of its decision and the meeting's body (the
+    # issuer); it no longer inherits its item's departments: p10 never names 市工信局
+    assert seed.issuers == ["苏州市人民政府"]
+    assert (_para(seed, "p9").departments, _para(seed, "p9").leads) == ([GONGXIN, "苏州市人民政府"], [GONGXIN])
+    assert (_para(seed, "p10").departments, _para(seed, "p10").leads) == (["苏州市人民政府"], [])
 
 
 def test_gbt7714(seed):

@@ -274,7 +274,8 @@ def test_html_page_generic(tmp_path):
     assert doc.doc_id.startswith("doc-") and len(doc.doc_id) == 16
     last = doc.paragraphs[-1]
     assert (last.label, last.item, last.page) == ("一（一）", "一", None)
-    assert last.departments == ["苏州市工业和信息化局", "苏州市市场监督管理局"]
+    # the paragraph's own mentions, then its issuer (苏州市人民政府 issued the page)
+    assert last.departments == ["苏州市工业和信息化局", "苏州市市场监督管理局", "苏州市人民政府"]
     assert doc.cited_numbers == ["国发〔2018〕39号"]
     assert doc.metadata["addressees"] == "各市、区人民政府"
 

@@ -25,8 +25,8 @@ def alternates(html: str) -> list[tuple[str, str]]:
 def test_feed_title_names_the_query_and_every_filter() -> None:
     state = QueryState((("q", "再生资源"), ("kind", "policy"), ("dept", "苏州市商务局"), ("page", "2"),
                         ("year_from", "2019")))
-    assert feed_title(state) == "政策文件检索：再生资源（类型：政策文件；部门：苏州市商务局；年份范围：2019–…）"
-    assert feed_title(QueryState((("dept", "苏州市商务局"),))) == "政策文件检索：部门：苏州市商务局"
+    assert feed_title(state) == "政策文件检索：再生资源（类型：政策文件；涉及部门：苏州市商务局；年份范围：2019–…）"
+    assert feed_title(QueryState((("dept", "苏州市商务局"),))) == "政策文件检索：涉及部门：苏州市商务局"
     assert feed_title(QueryState((("q", "营商环境"),))) == "政策文件检索：营商环境"
     assert feed_title(QueryState()) == "政策文件检索：最新文件"
 
@@ -65,7 +65,7 @@ def test_document_page_advertises_the_feed_of_documents_citing_it(fclient: Flask
 def test_department_page_advertises_the_department_feed(client: FlaskClient) -> None:
     html = client.get("/dept/苏州市供销合作总社").get_data(as_text=True)
     [(title, href)] = alternates(html)
-    assert title == "政策文件检索：部门：苏州市供销合作总社"
+    assert title == "政策文件检索：涉及部门：苏州市供销合作总社"
     assert parse_qsl(urlsplit(href).query) == [("dept", "苏州市供销合作总社")]
     feed = ET.fromstring(client.get(href).data)
     assert feed.findtext(f"{ATOM}title") == title

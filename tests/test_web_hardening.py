@@ -55,7 +55,7 @@ ABUSE = [
     ("kind-unknown", {"q": "就业", "kind": "poem"}, "未知类型“poem”"),
     ("year-out-of-range", {"q": "就业", "year": "99999"}, "年份无效：99999（应为 1900–2100 之间的四位数字）"),
     ("year-from-junk", {"q": "就业", "year_from": "abc"}, "年份无效：abc（应为 1900–2100 之间的四位数字）"),
-    ("facet-control-char", {"q": "就业", "dept": "\x00"}, "筛选条件“部门”的值无效"),
+    ("facet-control-char", {"q": "就业", "dept": "\x00"}, "筛选条件“涉及部门”的值无效"),
 ]
 
 

@@ -11,14 +11,15 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify, render_template, request, url_for
 
-from indexer.decisions import CSV_COLUMNS, SORT_KEYS, DecisionQuery, DecisionRow, canonical_departments, csv_rows, select
+from indexer.decisions import CSV_COLUMNS, SORT_KEYS, DecisionQuery, DecisionRow, csv_rows, select
 from indexer.errors import QueryError
 from indexer.facets import DECISION_FACETS
-from indexer.gazetteer import get_gazetteer
+from indexer.query import department_names
 
 from .exports import Completeness, Slot, csv_response, run_export
 from .links import department_url, doc_url, page_links
 from .params import QueryState, filter_values, integer_value, year_value
+from .resources import resources
 from .tables import corpus_tables
 
 bp = Blueprint("decisions", __name__)
@@ -53,9 +54,11 @@ def parse_decision_args(state: QueryState) -> DecisionRequest:
     per_page = integer_value(state, "per_page", PER_PAGE, "每页条数")
     if not 1 <= per_page <= MAX_PER_PAGE:
         raise QueryError(f"每页条数应为 1–{MAX_PER_PAGE}")
+    names = department_names(resources().store)
     query = DecisionQuery(
         q=state.get("q").strip(),
-        departments=canonical_departments(filter_values(state, "dept"), get_gazetteer().canonical),
+        # an alias means each jurisdiction's own body (indexer.deptnames), as in the search
+        departments=list(dict.fromkeys(n for v in filter_values(state, "dept") for n in names.resolve(v))),
         years=[year_value(v) for v in filter_values(state, "year")],
         actions=filter_values(state, "action"),
         places=filter_values(state, "region"),

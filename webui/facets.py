@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from indexer.facets import SEARCH_FACETS
+from indexer.facets import BY_VALUE_DESC, SEARCH_FACETS
 
 from .params import QueryState
 
@@ -47,27 +47,57 @@ class YearBar:
     toggle_url: str
 
 
-def facet_groups(facets: dict[str, list[dict[str, Any]]], state: QueryState, href: Href) -> list[FacetGroup]:
-    """Sidebar groups; selected values stay visible even when the engine returned no count."""
+def facet_groups(facets: dict[str, list[dict[str, Any]]], state: QueryState, href: Href,
+                 resolved: dict[str, dict[str, list[str]]] | None = None) -> list[FacetGroup]:
+    """Sidebar groups; selected values stay visible even when the engine returned no count.
+
+    ``resolved`` (the result's ``selected``) says which canonical rows a URL value selects: a
+    department written as an alias (dept=市场监管局) selects its canonical row(s), shown as
+    selected, and unticking such a row drops the alias (keeping any other row it selected).
+    """
     groups = []
     for spec in SEARCH_FACETS:
         name, key, heading = spec.name, spec.url_key, spec.label
-        rows = [(str(r["value"]), r["count"]) for r in facets.get(name, [])]
+        by_value = (resolved or {}).get(name, {})
+        written_of: dict[str, list[str]] = {}
+        for written, names in by_value.items():
+            for canonical in names:
+                written_of.setdefault(canonical, []).append(written)
+        rows: list[tuple[str, int | None]] = [(str(r["value"]), r["count"]) for r in facets.get(name, [])]
         shown = {value for value, _ in rows}
-        rows += [(v, None) for v in state.getlist(key) if v not in shown]
+        rows += [(v, None) for v in state.getlist(key)
+                 if v not in shown and not any(n in shown for n in by_value.get(v, ()))]
+        if spec.order == BY_VALUE_DESC:
+            rows.sort(key=lambda vn: vn[0], reverse=True)
         values = [
             FacetValue(
                 value=value,
                 label=spec.value_label(value),
                 count=count,
-                selected=state.has(key, value),
-                toggle_url=href(state.toggled(key, value)),
+                selected=state.has(key, value) or value in written_of,
+                toggle_url=href(_toggled(state, key, value, written_of.get(value, []), by_value)),
             )
             for value, count in rows
         ]
         if values:
             groups.append(FacetGroup(name, key, heading, values))
     return groups
+
+
+def _toggled(state: QueryState, key: str, value: str, written: list[str],
+             by_value: dict[str, list[str]]) -> QueryState:
+    """The state with ``value`` toggled; a row selected through other written forms is
+    unselected by dropping them and keeping the other rows they selected."""
+    if not written and not state.has(key, value):
+        return state.toggled(key, value)
+    rest = state.without(key, value)
+    for form in written:
+        rest = rest.without(key, form)
+    for form in written:
+        for other in by_value.get(form, ()):
+            if other != value and not rest.has(key, other):
+                rest = QueryState(rest.pairs + ((key, other),))
+    return rest
 
 
 CHART_HEIGHT = 80.0

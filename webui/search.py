@@ -72,7 +72,7 @@ def index() -> tuple[str, int]:
     context.update(
         result=result,
         hits=[hit_view(h, state) for h in result["hits"]],
-        facets=facet_groups(result["facets"], state, search_href),
+        facets=facet_groups(result["facets"], state, search_href, result.get("selected")),
         chart=year_chart(year_histogram(result), state, search_href),
         pages=pager(state, params.page, params.per_page,
                     result["total_docs"] if params.group == "doc" else result["total"]),

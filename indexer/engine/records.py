@@ -29,7 +29,9 @@ from indexer.labels import meeting_label
 from indexer.models import Document, Jurisdiction, Meeting, Paragraph
 
 FORMAT_VERSION = 8  # 6: tokenizer pickled as indexer.engine.tokenizer.PolicyTokenizer; jurisdictions; 7: legal_level;
-# 8: departments and their written forms in the document info
+# 8: a paragraph's departments are only those it names, leads or issued (no chapter/item
+# inheritance), ``leads`` on paragraph records, ``issuers`` on document records and in ``info``;
+# departments and their written forms in ``info``
 
 PARA, DOC = "p", "d"
 # BM25F weight of a paragraph by its role: titles, headings and decisions carry the meaning.
@@ -42,7 +44,7 @@ PARA_STORED = ("para_id", "text", "item", "label", "page", "departments", "topic
 # The departments, their types and written forms are there so that the department directory is
 # built from the tables every search already has, without decoding any document.
 DOC_INFO = ("doc_id", "kind", "title", "date", "doc_number", "topics", "meeting", "jurisdiction", "departments",
-            "department_types", "department_aliases")
+            "department_types", "department_aliases", "issuers")
 
 
 def build_schema() -> Schema:
@@ -61,7 +63,9 @@ def build_schema() -> Schema:
         meeting=ID(),  # label, e.g. 苏州市政府第120次常务会议
         meeting_no=NUMERIC(),
         year=NUMERIC(),
-        departments=KEYWORD(commas=True),
+        departments=KEYWORD(commas=True),  # 涉及部门: named, led or issued (``enrich.tag_departments``)
+        leads=KEYWORD(commas=True),  # 牵头部门: leads of the decisions in the paragraph
+        issuers=KEYWORD(commas=True),  # 发文机关, on the document record
         topics=KEYWORD(commas=True),
         doc_number=KEYWORD(commas=True),  # its own 发文字号, and a law's promulgation/revision orders
         references=KEYWORD(commas=True),  # canonical 发文字号 cited by the document
@@ -102,6 +106,7 @@ def paragraph_record(doc: Document, para: Paragraph) -> dict[str, Any]:
         "rtype": PARA,
         "doc_id": doc.doc_id,
         "departments": keywords(para.departments),
+        "leads": keywords(para.leads),
         "topics": own_topics or keywords(doc.topics),
         "text": para.text,
         "para": tuple(stored),
@@ -124,6 +129,7 @@ def document_record(doc: Document) -> dict[str, Any]:
         "year": doc.year,
         "doc_number": keywords([doc.doc_number or "", *doc.metadata.get("orders", [])]),
         "references": references_of(doc),
+        "issuers": keywords(doc.issuers),
         "title": doc.title,
         "info": doc_info(doc),
         **dict(zip(("payload", "paragraphs"), encode_document(doc))),

@@ -173,7 +173,7 @@ class GenerationTables:
                         column[n] = value
                 where[name].setdefault(value, []).append(nums)
         shared: dict[tuple[str, ...], tuple[str, ...]] = {}
-        for facet, fieldname in (("department", "departments"), ("topic", "topics")):
+        for facet, fieldname in (("department", "departments"), ("lead", "leads"), ("topic", "topics")):
             column = columns[facet] = [()] * size
             for term in reader.lexicon(fieldname):
                 value = term.decode("utf-8")
@@ -242,10 +242,11 @@ def _compact(nums: array) -> range | array:
 
 def _document_columns(columns: dict[str, list[Any]], where: dict[str, dict[Any, list[Sequence[int]]]],
                       docs: dict[str, Document], members: dict[str, range | array], size: int) -> None:
-    """Multi-valued facets read off the document: its place (``place_paths``) for all its
-    paragraphs, and the types of the departments each paragraph names (from the document's own
+    """Multi-valued facets read off the document: its place (``place_paths``) and its issuers
+    (发文机关) for all its paragraphs, and the types of the departments each paragraph names (from the document's own
     name -> type table)."""
     place = columns["jurisdiction"] = [()] * size
+    issuers = columns["issuer"] = [()] * size
     types = columns["dept_type"] = [()] * size
     departments = columns["department"]
     shared: dict[tuple[str, ...], tuple[str, ...]] = {}
@@ -259,6 +260,12 @@ def _document_columns(columns: dict[str, list[Any]], where: dict[str, dict[Any, 
                 place[n] = paths
             for path in paths:
                 where["jurisdiction"].setdefault(path, []).append(nums)
+        if doc.issuers:
+            issued = shared.setdefault(tuple(doc.issuers), tuple(doc.issuers))
+            for n in nums:
+                issuers[n] = issued
+            for name in issued:
+                where["issuer"].setdefault(name, []).append(nums)
         if not doc.department_types:
             continue
         found: dict[str, list[int]] = {}
