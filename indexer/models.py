@@ -196,6 +196,9 @@ class Document:
     # how this document writes a department -> the name it resolved to (区人社局 -> 西安市未央区
     # 人力资源和社会保障局): aliases valid within this document's jurisdiction only
     department_aliases: dict[str, str] = field(default_factory=dict)
+    # when the index writer last wrote this document (UTC, ISO 8601 ``2026-12-01T02:19:15Z``):
+    # set at write time, never by a parser, and kept while re-ingest skips the unchanged source
+    indexed_at: str | None = None
 
     @property
     def year(self) -> int | None:

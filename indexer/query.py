@@ -119,6 +119,7 @@ def _hit(fields: dict[str, Any], score: float | None, compiled: Compiled) -> dic
         "doc_number": fields.get("doc_number"),
         "jurisdiction": fields.get("jurisdiction"),
         "page": fields.get("page"),
+        "indexed_at": fields.get("indexed_at"),
         "text": text,
         "snippet": make_snippet(text, compiled.terms, compiled.departments, compiled.doc_numbers),
         "citation": fields.get("citation", ""),

@@ -28,7 +28,9 @@ from indexer.engine.tokenizer import policy_analyzer
 from indexer.labels import meeting_label
 from indexer.models import Document, Jurisdiction, Meeting, Paragraph
 
-FORMAT_VERSION = 7  # 6: tokenizer pickled as indexer.engine.tokenizer.PolicyTokenizer; jurisdictions; 7: legal_level
+# 6: tokenizer pickled as indexer.engine.tokenizer.PolicyTokenizer; jurisdictions; 7: legal_level;
+# 8: indexed_at on the document record (payload and info), so feeds date entries by indexing
+FORMAT_VERSION = 8
 
 PARA, DOC = "p", "d"
 # BM25F weight of a paragraph by its role: titles, headings and decisions carry the meaning.
@@ -38,7 +40,8 @@ ROLE_BOOST = {"title": 2.0, "heading": 1.5, "decision": 1.4, "lead": 1.2}
 # it is not the one ``citation_label`` derives.
 PARA_STORED = ("para_id", "text", "item", "label", "page", "departments", "topics", "citation")
 # Document-level values kept on the document record for hits, facets and sorting.
-DOC_INFO = ("doc_id", "kind", "title", "date", "doc_number", "topics", "meeting", "jurisdiction", "department_types")
+DOC_INFO = ("doc_id", "kind", "title", "date", "doc_number", "topics", "meeting", "jurisdiction", "department_types",
+            "indexed_at")
 
 
 def build_schema() -> Schema:
@@ -170,6 +173,7 @@ def hit_fields(doc: Document, stored: tuple[Any, ...]) -> dict[str, Any]:
         "topics": para.get("topics") or keywords(doc.topics),
         "doc_number": doc.doc_number,
         "jurisdiction": doc.jurisdiction.name if doc.jurisdiction else None,
+        "indexed_at": doc.indexed_at,
         "page": para.get("page"),
         "text": para["text"],
         "citation": para["citation"] if para.get("citation") is not None else citation_label(doc, label_para),
