@@ -107,9 +107,9 @@ def decisions_page() -> tuple[str, int]:
     except QueryError as exc:
         return render_template("decisions.html", error=str(exc), q=state.get("q"), rows=[], facets=[], total=0), 400
     query = req.query
-    last = max(1, math.ceil(result["total"] / PER_PAGE))
+    last = max(1, math.ceil(result["total"] / req.per_page))
     page = min(req.page, last)
-    rows = result["rows"][(page - 1) * PER_PAGE : page * PER_PAGE]
+    rows = result["rows"][(page - 1) * req.per_page : page * req.per_page]
     order = "desc" if query.descending else "asc"
     exported = state.without("page")
     return render_template(
