@@ -238,14 +238,32 @@ def test_decisions_are_cards_on_a_phone_and_a_table_on_a_desktop(sized, corpus_s
     page.wait_for_selector("table.decisions-table tbody tr")
     table = page.locator("table.decisions-table")
     first = table.locator("tbody tr").first
+    summary, facets = page.locator(".summary").bounding_box(), page.locator(".facets-panel")
     if width_of(page) == 390:
         assert table.evaluate("el => getComputedStyle(el).display") == "block"
         card = first.bounding_box()
         assert card["width"] >= 0.8 * width_of(page)
         assert first.locator("td[data-label=会议]").evaluate("el => getComputedStyle(el, '::before').content") == '"会议："'
+        # as on the search page: the summary, then the folded 筛选 panel, then the cards
+        assert facets.evaluate("el => el.open") is False
+        f = facets.bounding_box()
+        assert summary["y"] + summary["height"] <= f["y"] and f["y"] + f["height"] <= card["y"]
+        # a long decision is cut, and 展开 shows the whole of it
+        details = first.locator("details.decision-text") if first.locator("details.decision-text").count() \
+            else table.locator("details.decision-text").first
+        preview = details.locator(".preview")
+        assert preview.inner_text().endswith("…") and details.locator("p").is_hidden()
+        details.locator("summary").click()
+        assert details.locator("p").is_visible() and preview.is_hidden()
+        assert details.locator(".when-open").inner_text() == "收起"
     else:
         assert table.evaluate("el => getComputedStyle(el).display") == "table"
         assert table.locator("thead th").first.is_visible()
+        f, t = facets.bounding_box(), table.bounding_box()
+        assert f["x"] + f["width"] <= t["x"] and f["y"] < t["y"] + t["height"], "facets beside the table"
+        assert summary["x"] >= f["x"] + f["width"]
+        meeting = table.locator("tbody td.meeting").first
+        assert meeting.evaluate(LINES_JS) <= 3, "the meeting name is readable, not a column of characters"
 
 
 def test_department_page_advertises_its_feed(sized, corpus_server: LiveServer) -> None:  # type: ignore[no-untyped-def]  # noqa: F811

@@ -94,3 +94,63 @@ def test_a_bad_dept_page_is_a_400_in_chinese(client: FlaskClient, query: str, me
     response = client.get(f"/dept?{query}")
     assert response.status_code == 400
     assert message in unescape(response.get_data(as_text=True))
+
+
+def cells(html: str, label: str) -> list[str]:
+    return re.findall(rf'<td data-label="{label}"[^>]*>(.*?)</td>', html, re.S)
+
+
+def test_decision_text_is_shown_and_long_ones_expand(client: FlaskClient) -> None:
+    html = client.get("/decisions?per_page=50").get_data(as_text=True)
+    api = {(r["doc_id"], r["para_id"]): r for r in client.get("/api/decisions?per_page=50").get_json()["rows"]}
+    texts = cells(html, "决定内容")
+    assert len(texts) == 16
+    for (doc_id, para_id), cell in zip(ROW.findall(html), texts):
+        full = api[(doc_id, para_id)]["text"]
+        if len(full) <= 60:
+            assert unescape(cell) == full
+        else:  # the first 60 characters, and the whole text behind 展开
+            assert f'<span class="preview">{full[:60]}…</span>' in unescape(cell)
+            assert f"<p>{full}</p>" in unescape(cell) and "展开" in cell
+    assert any("<details" in c for c in texts) and any("<details" not in c for c in texts)
+    # 议题: the item and its sub-item apart; 决定 and 表述 told apart
+    assert '<span class="item-no">二</span><span class="sub-no">（一）</span>' in html
+    natures = re.findall(r'<span class="nature nature-(\w+)">(决定|表述)</span>', html)
+    assert {n for n in natures} == {("decision", "决定"), ("remark", "表述")}
+    assert len(natures) == 16
+
+
+def test_decision_columns_sort_from_their_headers(client: FlaskClient) -> None:
+    html = client.get("/decisions?per_page=10&nature=决定").get_data(as_text=True)
+    headers = {label: href for href, label in re.findall(r'<a class="sort-header[^"]*" href="([^"]+)" title="按(\S+?)排序">', html)}
+    assert list(headers) == ["会议", "日期", "决定类型", "牵头部门"]
+    assert '<th scope="col" aria-sort="descending"><a class="sort-header active"' in html  # 日期, newest first
+    by_dept = unescape(headers["牵头部门"])
+    assert dict(parse_qsl(urlsplit(by_dept).query)) == {"per_page": "10", "nature": "决定", "sort": "lead_department"}
+    sorted_html = client.get(by_dept).get_data(as_text=True)
+    leads = [re.sub(r"<[^>]+>", "", c) for c in cells(sorted_html, "牵头部门")]
+    assert leads == sorted([lead for lead in leads if lead], reverse=True) + [lead for lead in leads if not lead]
+    assert 'aria-sort="descending"><a class="sort-header active"' in sorted_html
+    assert unescape(re.search(r'<a class="sort-header active" href="([^"]+)"', sorted_html).group(1)).endswith("order=asc")  # type: ignore[union-attr]
+
+
+def facet_counts(html: str, facet: str) -> dict[str, int]:
+    section = re.search(rf'<section class="facet" data-facet="{facet}">(.*?)</section>', html, re.S)
+    assert section, facet
+    return {label: int(count) for label, count in re.findall(
+        r'<span class="facet-label">([^<]+)</span>\s*<span class="facet-count">(\d+)</span>', section.group(1))}
+
+
+def test_decision_facets_follow_the_filters_and_offer_meetings(client: FlaskClient) -> None:
+    every = client.get("/decisions").get_data(as_text=True)
+    assert facet_counts(every, "nature") == {"表述": 11, "决定": 5}
+    assert facet_counts(every, "meeting") == {"苏州市政府第120次常务会议": 16}
+    assert sum(facet_counts(every, "action").values()) == 16
+    decided = client.get("/decisions?nature=决定").get_data(as_text=True)
+    assert facet_counts(decided, "action") == {"原则同意": 5}  # follows the 决定 filter
+    assert facet_counts(decided, "nature") == {"表述": 11, "决定": 5}  # its own values all stay
+    meeting = client.get("/decisions?meeting=苏州市政府第120次常务会议&per_page=100").get_data(as_text=True)
+    assert len(ROW.findall(meeting)) == 16
+    assert len(ROW.findall(client.get("/decisions?meeting=另一次会议").get_data(as_text=True))) == 0
+    too_long = client.get("/decisions", query_string={"nature": "长" * 120})
+    assert too_long.status_code == 400 and "筛选条件“决定或表述”的值无效" in unescape(too_long.get_data(as_text=True))
