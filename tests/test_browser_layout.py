@@ -228,6 +228,11 @@ def test_pages_fit_the_screen(sized, corpus_server: LiveServer, shots: Path, pat
     page.wait_for_selector("h1")
     assert page.locator("h1").count() == 1
     assert_page_fits(page)
+    # a fact's label and its value start on one line (they once flowed apart on a department page)
+    assert page.evaluate("""() => [...document.querySelectorAll('.doc-meta dt')].filter(dt => {
+        const dd = dt.nextElementSibling;
+        return !dd || dt.parentElement.tagName !== 'DIV' || Math.abs(dt.getBoundingClientRect().top - dd.getBoundingClientRect().top) > 4;
+    }).map(dt => dt.textContent)""") == []
     name = path.strip("/").split("/")[0]
     page.screenshot(path=str(shots / f"{name}-{width_of(page)}.png"), full_page=True)
 

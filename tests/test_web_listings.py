@@ -154,3 +154,10 @@ def test_decision_facets_follow_the_filters_and_offer_meetings(client: FlaskClie
     assert len(ROW.findall(client.get("/decisions?meeting=另一次会议").get_data(as_text=True))) == 0
     too_long = client.get("/decisions", query_string={"nature": "长" * 120})
     assert too_long.status_code == 400 and "筛选条件“决定或表述”的值无效" in unescape(too_long.get_data(as_text=True))
+
+
+@pytest.mark.parametrize("path", ["/", "/decisions", "/dept", "/meetings", "/doc/suzhou-gov-exec-120"])
+def test_every_page_links_the_department_list_from_its_header(client: FlaskClient, path: str) -> None:
+    nav = re.search(r'<nav class="site-nav">(.*?)</nav>', client.get(path).get_data(as_text=True), re.S)
+    assert nav and re.findall(r'<a href="([^"]+)">([^<]+)</a>', nav.group(1)) == [
+        ("/", "检索"), ("/meetings", "会议"), ("/decisions", "会议决定"), ("/dept", "部门")]
