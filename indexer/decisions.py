@@ -207,8 +207,10 @@ def select(rows: Iterable[DecisionRow], query: DecisionQuery) -> dict[str, Any]:
     chosen = filter_rows(by_text, replace(query, q=""))
     counted = {}
     for spec in DECISION_FACETS:
-        own = getattr(query, spec.param)
-        others = filter_rows(by_text, replace(query, q="", **{spec.param: []})) if own else chosen
+        others = chosen
+        if getattr(query, spec.param):
+            unselected: dict[str, Any] = {spec.param: []}
+            others = filter_rows(by_text, replace(query, q="", **unselected))
         counted[spec.name] = facet_counts(spec, others)
     return {
         "total": len(chosen),
