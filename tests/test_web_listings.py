@@ -37,6 +37,9 @@ def test_decisions_page_shows_per_page_rows_and_the_pager_keeps_it(client: Flask
     sort_href = unescape(re.search(r'<a href="([^"]*sort=meeting[^"]*)"', first).group(1))  # type: ignore[union-attr]
     assert ("per_page", "10") in parse_qsl(urlsplit(sort_href).query)
     assert len(ROW.findall(client.get("/decisions").get_data(as_text=True))) == 16  # default 50 a page
+    filtered = client.get("/decisions?per_page=10&nature=决定&sort=action").get_data(as_text=True)
+    clear = unescape(re.search(r'<a class="clear-filters" href="([^"]+)"', filtered).group(1))  # type: ignore[union-attr]
+    assert parse_qsl(urlsplit(clear).query) == [("per_page", "10"), ("sort", "action")]
 
 
 @pytest.mark.parametrize(("value", "message"), [

@@ -132,6 +132,8 @@ def decisions_page() -> tuple[str, int]:
         sort_by={key: (url, active, direction) for (label, url, active, direction), key in zip(sort_links, SORT_LABELS)},
         text_shown=TEXT_SHOWN,
         pages=page_links(page, last, lambda n: _href(state.replaced("page", str(n)))),
+        # filters go; the text, the order and the page size stay
+        clear_url=_href(QueryState(tuple((k, v) for k, v in state.pairs if k in ("q", "sort", "order", "per_page")))),
         csv_url=_href(exported, "decisions.decisions_csv"),
         api_url=_href(exported, "decisions.decisions_api"),
         hidden=[(k, v) for k, v in exported.pairs if k != "q"],
