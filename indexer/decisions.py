@@ -14,7 +14,7 @@ from typing import Any
 
 from . import csvexport
 from .errors import QueryError
-from .facets import DECISION_FACETS
+from .facets import DECISION_FACETS, FacetSpec
 from .jurisdiction import place_paths
 from .labels import meeting_label
 from .models import MEETING_KINDS, Document
@@ -137,6 +137,7 @@ class DecisionQuery:
     actions: list[str] = field(default_factory=list)
     places: list[str] = field(default_factory=list)  # place paths: a province selects all within it
     natures: list[str] = field(default_factory=list)  # 决定 / 表述
+    meetings: list[str] = field(default_factory=list)  # meeting labels (``meeting_of``)
     sort: str = "date"
     descending: bool = True
 
@@ -153,7 +154,7 @@ def filter_rows(rows: Iterable[DecisionRow], query: DecisionQuery) -> list[Decis
         raise QueryError(f"筛选词过长（最多 {MAX_QUERY_CHARS} 字）/ filter text too long")
     words = [fold(w) for w in query.q.split()]
     depts, years, actions = set(query.departments), set(query.years), set(query.actions)
-    places, natures = set(query.places), set(query.natures)
+    places, natures, meetings = set(query.places), set(query.natures), set(query.meetings)
     return [
         r
         for r in rows
@@ -162,6 +163,7 @@ def filter_rows(rows: Iterable[DecisionRow], query: DecisionQuery) -> list[Decis
         and (not actions or r.action in actions)
         and (not places or places.intersection(r.places))
         and (not natures or r.nature in natures)
+        and (not meetings or r.meeting in meetings)
         and all(w in _haystack(r) for w in words)
     ]
 
@@ -177,33 +179,43 @@ def sort_rows(rows: Iterable[DecisionRow], key: str = "date", descending: bool =
     return sorted(present, key=lambda r: getattr(r, key), reverse=descending) + missing
 
 
+def facet_counts(spec: FacetSpec, rows: Iterable[DecisionRow]) -> list[dict[str, Any]]:
+    """``[{value, count}]`` of one facet over ``rows``, in the facet's declared order."""
+    if spec.multi:
+        counts = Counter(value for r in rows for value in getattr(r, spec.field))
+    else:
+        counts = Counter(value for r in rows if (value := getattr(r, spec.field)))
+    return [{"value": v, "count": n} for v, n in spec.sort(counts.items())]
+
+
 def facets(rows: Iterable[DecisionRow]) -> dict[str, list[dict[str, Any]]]:
-    """Counts per declared facet (``facets.DECISION_FACETS``: action, lead department, year),
-    each in its declared order (most frequent first; years newest first)."""
+    """Counts per declared facet (``facets.DECISION_FACETS``), each in its declared order (most
+    frequent first; years newest first)."""
     rows = list(rows)
-    result = {}
-    for spec in DECISION_FACETS:
-        if spec.multi:
-            counts = Counter(value for r in rows for value in getattr(r, spec.field))
-        else:
-            counts = Counter(value for r in rows if (value := getattr(r, spec.field)))
-        result[spec.name] = [{"value": v, "count": n} for v, n in spec.sort(counts.items())]
-    return result
+    return {spec.name: facet_counts(spec, rows) for spec in DECISION_FACETS}
 
 
 def select(rows: Iterable[DecisionRow], query: DecisionQuery) -> dict[str, Any]:
-    """The table's data: facets counted over the text-filtered rows, then facet filters applied.
+    """The table's data: the rows matching the text and every facet selection.
 
-    Counting facets before the facet filters keeps every value of a facet visible (and
-    clickable) after one of them has been chosen.
+    Each facet is counted as the search sidebar counts (``indexer.facets``' multi-select rule):
+    over the rows matching the text and every *other* facet's selection, so its counts follow
+    the active filters while its own unchosen values stay visible with what ticking them adds.
     """
     rows = list(rows)
     by_text = filter_rows(rows, DecisionQuery(q=query.q))
     chosen = filter_rows(by_text, replace(query, q=""))
+    counted = {}
+    for spec in DECISION_FACETS:
+        others = chosen
+        if getattr(query, spec.param):
+            unselected: dict[str, Any] = {spec.param: []}
+            others = filter_rows(by_text, replace(query, q="", **unselected))
+        counted[spec.name] = facet_counts(spec, others)
     return {
         "total": len(chosen),
         "rows": sort_rows(chosen, query.sort, query.descending),
-        "facets": facets(by_text),
+        "facets": counted,
     }
 
 

@@ -69,12 +69,14 @@ SEARCH_FACETS: tuple[FacetSpec, ...] = (
     FacetSpec("legal_level", "效力级别", "legal_level", "level", param="legal_levels"),
 )
 # the decisions table's facets (fields are ``DecisionRow`` attributes), in sidebar order
+# (``param``: the ``decisions.DecisionQuery`` attribute holding the selection)
 DECISION_FACETS: tuple[FacetSpec, ...] = (
-    FacetSpec("action", "决定类型", "action", "action"),
-    FacetSpec("department", "牵头部门", "lead_department", "dept"),
-    FacetSpec("year", "年份", "year", "year", order=BY_VALUE_DESC),
-    FacetSpec("nature", "决定或表述", "nature", "nature"),
-    FacetSpec("region", "行政区划", "places", "region", multi=True),
+    FacetSpec("action", "决定类型", "action", "action", param="actions"),
+    FacetSpec("nature", "决定或表述", "nature", "nature", param="natures"),
+    FacetSpec("department", "牵头部门", "lead_department", "dept", param="departments"),
+    FacetSpec("meeting", "会议", "meeting", "meeting", param="meetings"),
+    FacetSpec("year", "年份", "year", "year", order=BY_VALUE_DESC, param="years"),
+    FacetSpec("region", "行政区划", "places", "region", multi=True, param="places"),
 )
 SEARCH_FACET = {spec.name: spec for spec in SEARCH_FACETS}
 

@@ -13,6 +13,7 @@ import re
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from html import escape
+from typing import TYPE_CHECKING
 
 from markupsafe import Markup
 
@@ -21,6 +22,9 @@ from indexer.docnumber import find_doc_numbers
 from indexer.errors import QueryError
 from indexer.gazetteer import get_gazetteer
 from indexer.normalize import fold
+
+if TYPE_CHECKING:
+    from indexer.querycompile import Compiled
 
 ELLIPSIS = "…"
 
@@ -37,17 +41,24 @@ class HighlightTerms:
 
     @classmethod
     def from_query(cls, q: str) -> HighlightTerms:
-        """The terms the search itself highlights for ``q``; none for an empty or unparsable
-        query (a page then renders without marks instead of failing)."""
+        """The terms the search itself highlights for ``q`` (rewritten as the search rewrites
+        it); none for an empty or unparsable query (a page then renders without marks instead
+        of failing)."""
         from indexer.querycompile import compile_query  # late: the compiler needs the segmenter
         from indexer.querysyntax import parse
+        from indexer.querytext import rewrite
 
         if not q.strip():
             return cls()
         try:
-            compiled = compile_query(parse(q))
+            compiled = compile_query(parse(rewrite(q).text))
         except QueryError:
             return cls()
+        return cls.of(compiled)
+
+    @classmethod
+    def of(cls, compiled: Compiled) -> HighlightTerms:
+        """The terms of a query the search ran (its fallback's, when it fell back)."""
         return cls(frozenset(compiled.terms), frozenset(compiled.departments), frozenset(compiled.doc_numbers))
 
     def __bool__(self) -> bool:

@@ -201,6 +201,9 @@ class Document:
     department_aliases: dict[str, str] = field(default_factory=dict)
     # 发文机关: the bodies that issued the text (for minutes, the government that held the meeting)
     issuers: list[str] = field(default_factory=list)
+    # when the index writer last wrote this document (UTC, ISO 8601 ``2026-12-01T02:19:15Z``):
+    # set at write time, never by a parser, and kept while re-ingest skips the unchanged source
+    indexed_at: str | None = None
 
     @property
     def year(self) -> int | None:

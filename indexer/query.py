@@ -141,6 +141,7 @@ def _hit(fields: dict[str, Any], score: float | None, compiled: Compiled) -> dic
         "doc_number": fields.get("doc_number"),
         "jurisdiction": fields.get("jurisdiction"),
         "page": fields.get("page"),
+        "indexed_at": fields.get("indexed_at"),
         "text": text,
         "snippet": make_snippet(text, compiled.terms, compiled.departments, compiled.doc_numbers),
         "citation": fields.get("citation", ""),
@@ -332,6 +333,26 @@ def _group_hit(snap: SearchSnapshot, group: DocGroup, matched: AbstractSet[int] 
             "snippet": make_snippet(fields.get("text", ""), compiled.terms, compiled.departments, compiled.doc_numbers),
         })
     return hit
+
+
+@dataclass(frozen=True)
+class DocumentHits:
+    """The paragraphs of one document a search matched, and the query that matched them."""
+
+    para_ids: list[str]  # in reading order
+    compiled: Compiled  # what ran (the fallback's query when the search fell back): its marks
+
+
+def document_hits(store: SearchableStore, params: SearchParams, doc_id: str) -> DocumentHits:
+    """Which paragraphs of ``doc_id`` the search ``params`` matches: its result's ``doc_hits``,
+    from the same ranking (rewrite, fallback and filters) as ``search``, so a document page
+    opened from a result counts and steps through what the result counted."""
+    validate(replace(params, page=1, per_page=1))
+    selected = _selected(params)
+    r = _rank(store, params, 1, lambda snap: facets.selection_sets(snap.facets, selected))
+    members = r.snap.paragraphs_of(doc_id)
+    matched = members if r.matched is None else [n for n in members if n in r.matched]
+    return DocumentHits([r.snap.hit_fields(n)["para_id"] for n in matched], r.compiled)
 
 
 def year_histogram(result: dict[str, Any]) -> list[tuple[int, int]]:

@@ -29,7 +29,8 @@ def test_search_json_has_the_result_shape_field_by_field(fclient: FlaskClient) -
     assert isinstance(data["took_ms"], float)
     hit = data["hits"][0]
     assert hit["score"] > 0
-    assert {k: v for k, v in hit.items() if k != "score"} == {
+    assert hit["indexed_at"] == fclient.get("/api/doc/suzhou-gov-exec-120").get_json()["indexed_at"]
+    assert {k: v for k, v in hit.items() if k not in ("score", "indexed_at")} == {
         "doc_id": "suzhou-gov-exec-120",
         "para_id": "p13",
         "title": "苏州市政府第120次常务会议纪要",
@@ -177,10 +178,15 @@ def test_atom_feed_is_valid_xml_with_newest_entries_first(fclient: FlaskClient) 
     feed = ET.fromstring(response.data)
     assert feed.tag == f"{ATOM}feed"
     assert feed.findtext(f"{ATOM}title") == "政策文件检索：安全生产"
-    assert feed.findtext(f"{ATOM}updated") == "2021-06-10T00:00:00Z"
     entries = feed.findall(f"{ATOM}entry")
     assert len(entries) == 6
-    assert [e.findtext(f"{ATOM}updated") for e in entries] == ["2021-06-10T00:00:00Z"] * 3 + ["2020-12-07T00:00:00Z"] * 3
+    # published: the document's date; updated: when it was indexed (stored, shown by /api/doc)
+    assert [e.findtext(f"{ATOM}published") for e in entries] == ["2021-06-10T00:00:00Z"] * 3 + ["2020-12-07T00:00:00Z"] * 3
+    indexed = {d: fclient.get(f"/api/doc/{d}").get_json()["indexed_at"] for d in ("law-cf7c1ffb68", "suzhou-gov-exec-120")}
+    assert [e.findtext(f"{ATOM}updated") for e in entries] == \
+        [indexed["law-cf7c1ffb68"]] * 3 + [indexed["suzhou-gov-exec-120"]] * 3
+    assert feed.findtext(f"{ATOM}updated") == max(indexed.values())
+    assert all(stamp.startswith("20") and stamp.endswith("Z") and stamp[:10] != "2021-06-10" for stamp in indexed.values())
     links = [e.find(f"{ATOM}link").get("href") for e in entries]
     assert all(link.startswith("http://localhost/doc/") and "?q=%E5%AE%89%E5%85%A8%E7%94%9F%E4%BA%A7#p" in link for link in links)
     assert [e.findtext(f"{ATOM}id") for e in entries] == links

@@ -121,11 +121,18 @@ def test_search_results_are_documents_with_their_best_paragraphs(sized, corpus_s
     assert page.locator(".pager a.next").inner_text() == "下一页"
     assert_page_fits(page)
     facets, results = page.locator(".facets-panel"), page.locator(".results")
+    summary_box = page.locator(".summary").bounding_box()
     if width_of(page) == 390:
-        # The facets are folded into one 筛选 line; the result summary is on the first screen.
+        # The facets are folded into one 筛选 line after the result summary, which is the first
+        # thing read (first in the DOM too) and on the first screen.
         assert facets.evaluate("el => el.open") is False
         assert facets.locator("summary").inner_text() == "筛选"
         assert page.locator(".summary").evaluate(IN_VIEW_JS)
+        f = facets.bounding_box()
+        assert summary_box["y"] + summary_box["height"] <= f["y"], "the summary above the 筛选 panel"
+        assert f["y"] + f["height"] <= results.bounding_box()["y"], "the panel above the results"
+        assert page.evaluate("() => document.querySelector('.summary').compareDocumentPosition("
+                             "document.querySelector('.facets-panel')) & Node.DOCUMENT_POSITION_FOLLOWING") > 0
         page.screenshot(path=str(shots / "search-390-folded.png"))
         facets.locator("summary").click()
         assert facets.evaluate("el => el.open") is True
@@ -134,6 +141,8 @@ def test_search_results_are_documents_with_their_best_paragraphs(sized, corpus_s
         assert facets.evaluate("el => el.open") is True and facets.locator("summary").is_hidden()
         f, r = facets.bounding_box(), results.bounding_box()
         assert f["x"] + f["width"] <= r["x"], "facets left of the results, side by side"
+        assert summary_box["x"] >= f["x"] + f["width"] and summary_box["y"] + summary_box["height"] <= r["y"], \
+            "the summary heads the results column"
     page.screenshot(path=str(shots / f"search-{width_of(page)}.png"), full_page=True)
 
 
@@ -181,6 +190,37 @@ def test_document_opened_at_a_permalink_shows_the_paragraph_beside_the_outline(s
     page.screenshot(path=str(shots / f"document-print-{width_of(page)}.png"), full_page=True)
 
 
+def test_document_opened_from_a_search_steps_through_its_hits(sized, corpus_server: LiveServer, shots: Path) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    """再生资源回收 in the seed minutes: 5 matching paragraphs; the links and the n/p keys move
+    between them, and the target paragraph is on screen each time."""
+    page = sized
+    page.goto(corpus_server.url + "/?q=再生资源回收&kind=minutes")
+    page.wait_for_selector(".hit")
+    page.locator(".hit-title a").first.click()
+    page.wait_for_selector("section.para#p20.is-target")
+    assert page.locator(".hit-count").inner_text() == "5"
+    hits = page.locator("section.para.is-hit")
+    ids = [hits.nth(i).get_attribute("id") for i in range(hits.count())]
+    assert len(ids) == 5 and "p20" in ids
+    assert page.locator(".hit-keys").is_visible()  # the script runs: the keys are offered
+    at = ids.index("p20")
+    target = page.locator("section.para#p20")
+    assert target.locator(".hit-number").inner_text() == f"第 {at + 1}/5 处"
+    assert target.locator("a.hit-prev").get_attribute("href") == f"#{ids[at - 1]}"
+    page.keyboard.press("n")
+    page.wait_for_selector(f"section.para#{ids[at + 1]}.is-target")
+    assert page.locator(f"section.para#{ids[at + 1]}").evaluate(IN_VIEW_JS)
+    page.keyboard.press("p")
+    page.keyboard.press("k")
+    page.wait_for_selector(f"section.para#{ids[at - 1]}.is-target")
+    page.locator(f"section.para#{ids[at - 1]} a.hit-next").click()
+    page.wait_for_selector("section.para#p20.is-target")
+    assert urlsplit(page.url).fragment == "p20"
+    page.locator("section.para#p20 .hit-nav").evaluate("el => el.scrollIntoView()")
+    assert_page_fits(page)
+    page.screenshot(path=str(shots / f"document-hits-{width_of(page)}.png"))
+
+
 @pytest.mark.parametrize("path", ["/decisions", f"/dept/{DEPARTMENT}", "/meetings", "/help/query"])
 def test_pages_fit_the_screen(sized, corpus_server: LiveServer, shots: Path, path: str) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
     page = sized
@@ -188,6 +228,11 @@ def test_pages_fit_the_screen(sized, corpus_server: LiveServer, shots: Path, pat
     page.wait_for_selector("h1")
     assert page.locator("h1").count() == 1
     assert_page_fits(page)
+    # a fact's label and its value start on one line (they once flowed apart on a department page)
+    assert page.evaluate("""() => [...document.querySelectorAll('.doc-meta dt')].filter(dt => {
+        const dd = dt.nextElementSibling;
+        return !dd || dt.parentElement.tagName !== 'DIV' || Math.abs(dt.getBoundingClientRect().top - dd.getBoundingClientRect().top) > 4;
+    }).map(dt => dt.textContent)""") == []
     name = path.strip("/").split("/")[0]
     page.screenshot(path=str(shots / f"{name}-{width_of(page)}.png"), full_page=True)
 
@@ -198,14 +243,32 @@ def test_decisions_are_cards_on_a_phone_and_a_table_on_a_desktop(sized, corpus_s
     page.wait_for_selector("table.decisions-table tbody tr")
     table = page.locator("table.decisions-table")
     first = table.locator("tbody tr").first
+    summary, facets = page.locator(".summary").bounding_box(), page.locator(".facets-panel")
     if width_of(page) == 390:
         assert table.evaluate("el => getComputedStyle(el).display") == "block"
         card = first.bounding_box()
         assert card["width"] >= 0.8 * width_of(page)
         assert first.locator("td[data-label=会议]").evaluate("el => getComputedStyle(el, '::before').content") == '"会议："'
+        # as on the search page: the summary, then the folded 筛选 panel, then the cards
+        assert facets.evaluate("el => el.open") is False
+        f = facets.bounding_box()
+        assert summary["y"] + summary["height"] <= f["y"] and f["y"] + f["height"] <= card["y"]
+        # a long decision is cut, and 展开 shows the whole of it
+        details = first.locator("details.decision-text") if first.locator("details.decision-text").count() \
+            else table.locator("details.decision-text").first
+        preview = details.locator(".preview")
+        assert preview.inner_text().endswith("…") and details.locator("p").is_hidden()
+        details.locator("summary").click()
+        assert details.locator("p").is_visible() and preview.is_hidden()
+        assert details.locator(".when-open").inner_text() == "收起"
     else:
         assert table.evaluate("el => getComputedStyle(el).display") == "table"
         assert table.locator("thead th").first.is_visible()
+        f, t = facets.bounding_box(), table.bounding_box()
+        assert f["x"] + f["width"] <= t["x"] and f["y"] < t["y"] + t["height"], "facets beside the table"
+        assert summary["x"] >= f["x"] + f["width"]
+        meeting = table.locator("tbody td.meeting").first
+        assert meeting.evaluate(LINES_JS) <= 3, "the meeting name is readable, not a column of characters"
 
 
 def test_department_page_advertises_its_feed(sized, corpus_server: LiveServer) -> None:  # type: ignore[no-untyped-def]  # noqa: F811

@@ -146,6 +146,7 @@ def test_facets_count_values() -> None:
         "department": [{"value": ICT, "count": 2}, {"value": SAMR, "count": 1}],
         "year": [{"value": 2020, "count": 3}, {"value": 2019, "count": 1}],
         "action": [{"value": "原则同意", "count": 2}, {"value": "听取", "count": 1}, {"value": "要求", "count": 1}],
+        "meeting": [{"value": "苏州市政府第120次常务会议", "count": 3}, {"value": "苏州市政府第99次常务会议", "count": 1}],
         "nature": [], "region": [],  # hand-made rows state neither
     }
 
@@ -159,12 +160,20 @@ def test_sort_keeps_reading_order_and_missing_last() -> None:
         sort_rows(rows, "nonsense")
 
 
-def test_select_counts_facets_before_facet_filters() -> None:
+def test_select_counts_each_facet_under_the_other_facets_filters() -> None:
     result = select(_rows(), DecisionQuery(q="原则同意", departments=[SAMR]))
     assert result["total"] == 1
     assert [r.para_id for r in result["rows"]] == ["p8"]
-    # the department not chosen stays visible with its count
+    # the department not chosen stays visible with its count (its own selection is not applied)
     assert result["facets"]["department"] == [{"value": ICT, "count": 1}, {"value": SAMR, "count": 1}]
+    # the other facets follow the department chosen
+    assert result["facets"]["action"] == [{"value": "原则同意", "count": 1}]
+    assert result["facets"]["meeting"] == [{"value": "苏州市政府第120次常务会议", "count": 1}]
+    by_meeting = select(_rows(), DecisionQuery(meetings=["苏州市政府第99次常务会议"]))
+    assert [r.para_id for r in by_meeting["rows"]] == ["p2"]
+    assert by_meeting["facets"]["action"] == [{"value": "听取", "count": 1}]
+    assert by_meeting["facets"]["department"] == [{"value": ICT, "count": 1}]
+    assert [f["count"] for f in by_meeting["facets"]["meeting"]] == [3, 1]  # both meetings still offered
 
 
 def test_csv_has_bom_header_and_one_line_per_row() -> None:

@@ -34,8 +34,9 @@ def test_result_shape(store):
         "两客一危", 1, 1, 1, 10, None, None)
     hit = r["hits"][0]
     assert set(hit) == {"doc_id", "para_id", "title", "kind", "date", "meeting", "item", "label", "departments", "topics",
-                        "doc_number", "jurisdiction", "page", "text", "snippet", "citation", "score"}
+                        "doc_number", "jurisdiction", "page", "indexed_at", "text", "snippet", "citation", "score"}
     assert hit["doc_id"] == SEED and hit["para_id"] == "p4"
+    assert hit["indexed_at"] == store.get_document(SEED).indexed_at
     assert hit["meeting"] == "苏州市政府第120次常务会议"
     assert (hit["kind"], hit["date"], hit["item"], hit["page"]) == ("minutes", "2020-12-07", "一", 3)
     assert hit["citation"] == "苏州市政府第120次常务会议纪要 一（三） 第3页"

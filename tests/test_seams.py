@@ -8,7 +8,7 @@ from pathlib import Path
 from flask import Flask
 
 from indexer import facets
-from indexer.decisions import DecisionRow, ItemRow, facets as decision_facets
+from indexer.decisions import DecisionQuery, DecisionRow, ItemRow, facets as decision_facets
 from indexer.facets import DECISION_FACETS, SEARCH_FACETS, FacetSpec
 from indexer.lifecycle import LinkIndex
 from indexer.resolver import ReferenceResolver
@@ -41,9 +41,12 @@ def test_every_surface_reads_the_facet_declaration() -> None:
     assert web_facets.FACETS == tuple((s.name, s.url_key, s.label) for s in SEARCH_FACETS)  # sidebar
     assert params.MULTI_FILTERS == tuple(s.url_key for s in SEARCH_FACETS)  # URL state
     assert {s.url_key: s.label for s in SEARCH_FACETS}.items() <= params.FILTER_LABELS.items()  # chips
-    assert [s.name for s in DECISION_FACETS] == ["action", "department", "year", "nature", "region"]
+    assert [s.name for s in DECISION_FACETS] == ["action", "nature", "department", "meeting", "year", "region"]
     assert all(hasattr(DecisionRow, "__dataclass_fields__") and s.field in DecisionRow.__dataclass_fields__
                for s in DECISION_FACETS)
+    assert all(s.param in DecisionQuery.__dataclass_fields__ for s in DECISION_FACETS)  # its selection
+    assert {s.url_key: s.label for s in DECISION_FACETS if s.url_key not in params.MULTI_FILTERS}.items() \
+        <= params.FILTER_LABELS.items()  # a bad value names its filter
 
 
 def test_declared_value_order() -> None:
@@ -58,7 +61,7 @@ def test_decisions_facets_follow_the_declaration() -> None:
     rows = [DecisionRow("d", "m", f"{y}-01-01", y, "一", "h", "（一）", a, [], "局", None, "p1", "")
             for y, a in ((2019, "听取"), (2021, "原则同意"), (2021, "原则同意"), (2020, "听取"), (2020, "听取"))]
     result = decision_facets(rows)
-    assert list(result) == ["action", "department", "year", "nature", "region"]
+    assert list(result) == ["action", "nature", "department", "meeting", "year", "region"]
     assert [f["value"] for f in result["year"]] == [2021, 2020, 2019]
     assert result["action"] == [{"value": "听取", "count": 3}, {"value": "原则同意", "count": 2}]
 

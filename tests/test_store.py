@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 import json
+import re
 import multiprocessing
 import threading
 import time
 from dataclasses import replace
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -18,6 +20,7 @@ from indexer.query import SearchParams, search
 from indexer.engine.records import FORMAT_VERSION
 from indexer.engine import IndexStore, WriteReport
 from indexer.engine.store import META_FILE
+from indexer.engine.writer import indexed_now
 from fixture_docs import changed, employment_policy, fixture_docs, seed_minutes
 
 
@@ -80,20 +83,46 @@ def test_repeated_doc_id_in_one_batch_keeps_the_first(tmp_path: Path):
 
 def test_get_document_round_trips_the_whole_record(store: IndexStore):
     for doc in fixture_docs():
-        assert store.get_document(doc.doc_id) == doc
+        stored = store.get_document(doc.doc_id)
+        assert stored is not None and stored.indexed_at  # the writer's, not the source's
+        assert replace(stored, indexed_at=None) == doc
     assert store.get_document("no-such-doc") is None
     assert store.get_document("suzhou-gov-exec-120#p1") is None  # a paragraph key is not a document
 
 
 def test_iter_documents(store: IndexStore):
-    assert list(store.iter_documents()) == fixture_docs()
+    assert [replace(d, indexed_at=None) for d in store.iter_documents()] == fixture_docs()
+
+
+def test_indexed_at_is_the_write_time_and_survives_an_unchanged_reingest(tmp_path: Path):
+    s = IndexStore.create_or_open(tmp_path / "index")
+    before = datetime.now(timezone.utc).replace(microsecond=0)
+    index_documents(s, fixture_docs())
+    after = datetime.now(timezone.utc)
+    first = {d.doc_id: d.indexed_at for d in s.iter_documents()}
+    assert len(set(first.values())) == 1  # one commit, one time
+    stamp = next(iter(first.values()))
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", stamp)
+    assert before <= datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc) <= after
+    # the tables hits are built from carry it too
+    assert s.snapshot().tables.docs["suzhou-gov-exec-120"].indexed_at == stamp
+    # a re-ingest that skips unchanged documents keeps their stamp; a changed one gets a new one
+    doc = seed_minutes()
+    new = changed(doc, paragraphs=[replace(doc.paragraphs[0], text="会议审议了城市更新工作方案。")])
+    while indexed_now() == stamp:  # a new second, so the new stamp differs
+        time.sleep(0.05)
+    index_documents(s, [*fixture_docs()[1:], new])
+    again = {d.doc_id: d.indexed_at for d in s.iter_documents()}
+    assert {k: v for k, v in again.items() if k != doc.doc_id} == {k: v for k, v in first.items() if k != doc.doc_id}
+    assert again[doc.doc_id] > stamp
+    s.close()
 
 
 def test_iter_documents_decodes_only_the_paragraphs_asked_for(store: IndexStore):
     docs = list(store.iter_documents(with_paragraphs=lambda doc: doc.kind == "minutes"))
     assert [(d.kind, len(d.paragraphs)) for d in docs] == [
         ("minutes", 14), ("minutes", 3), ("policy", 0), ("policy", 0), ("other", 0), ("policy", 0)]
-    assert [replace(d, paragraphs=[]) for d in docs] == [replace(d, paragraphs=[]) for d in fixture_docs()]
+    assert [replace(d, paragraphs=[], indexed_at=None) for d in docs] == [replace(d, paragraphs=[]) for d in fixture_docs()]
 
 
 def test_paragraph_records_store_only_their_own_values(store: IndexStore):
@@ -103,6 +132,7 @@ def test_paragraph_records_store_only_their_own_values(store: IndexStore):
     # the third paragraph of the seed minutes: its own label, page and departments, the
     # document's title, date and meeting, its citation derived from them
     fields = snap.hit_fields(paragraphs[2])
+    assert fields.pop("indexed_at") == store.get_document("suzhou-gov-exec-120").indexed_at
     assert fields == {
         "doc_id": "suzhou-gov-exec-120", "para_id": "p3", "title": "苏州市政府第120次常务会议纪要",
         "kind": "minutes", "date": "2020-12-07", "meeting": "苏州市政府第120次常务会议", "item": "一",

@@ -2,13 +2,21 @@
 from __future__ import annotations
 
 import re
+import time
+from dataclasses import replace
 from html import unescape
+from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 from xml.etree import ElementTree as ET
 
 import pytest
 from flask.testing import FlaskClient
 
+from fixture_docs import employment_policy, fixture_docs
+from indexer.engine import IndexStore
+from indexer.engine.writer import indexed_now
+from indexer.pipeline import index_documents
+from webui import create_app
 from webui.feeds import feed_title
 from webui.help import QUERY_EXAMPLES
 from webui.params import QueryState
@@ -55,11 +63,36 @@ def test_document_page_advertises_the_feed_of_documents_citing_it(fclient: Flask
     [entry] = feed.findall(f"{ATOM}entry")
     assert entry.findtext(f"{ATOM}title") == "关于<script>alert(1)</script>测试的通知"
     assert entry.findtext(f"{ATOM}id") == "http://localhost/doc/hostile-1"
-    assert entry.findtext(f"{ATOM}updated") == "2021-03-01T00:00:00Z"
+    assert entry.findtext(f"{ATOM}published") == "2021-03-01T00:00:00Z"
+    assert entry.findtext(f"{ATOM}updated") == fclient.get("/api/doc/hostile-1").get_json()["indexed_at"]
     assert entry.findtext(f"{ATOM}summary") == "引用了《苏州市再生资源管理办法》"
     uncited = ET.fromstring(fclient.get("/doc/law-cf7c1ffb68/cited-by.atom").data)
     assert uncited.findall(f"{ATOM}entry") == []
     assert fclient.get("/doc/no-such-doc/cited-by.atom").status_code == 404
+
+
+def test_a_back_filled_old_document_is_updated_when_it_was_indexed(tmp_path: Path) -> None:
+    """A 2001 document indexed after the others: its entry's ``updated`` is the later commit's
+    time (so a reader shows it as new), its ``published`` the document's own date."""
+    index = tmp_path / "index"
+    store = IndexStore.create_or_open(index)
+    index_documents(store, fixture_docs())
+    first = store.get_document("suzhou-gov-exec-120").indexed_at
+    while indexed_now() == first:  # wait for the clock's next second, so the commits differ
+        time.sleep(0.05)
+    old = replace(employment_policy(), doc_id="gov-backfill-2001", date="2001-05-08", sha1="backfill",
+                  title="关于做好2001年就业工作的通知")
+    index_documents(store, [old])
+    backfilled = store.get_document("gov-backfill-2001").indexed_at
+    store.close()
+    assert backfilled > first
+    client = create_app({"INDEX_DIR": str(index), "TESTING": True}).test_client()
+    assert client.get("/api/doc/gov-backfill-2001").get_json()["indexed_at"] == backfilled
+    feed = ET.fromstring(client.get("/search.atom?q=就业").data)
+    [entry] = [e for e in feed.findall(f"{ATOM}entry") if "/doc/gov-backfill-2001?" in e.findtext(f"{ATOM}id")]
+    assert entry.findtext(f"{ATOM}published") == "2001-05-08T00:00:00Z"
+    assert entry.findtext(f"{ATOM}updated") == backfilled != entry.findtext(f"{ATOM}published")
+    assert feed.findtext(f"{ATOM}updated") == backfilled  # the newest entry is the back-filled one
 
 
 def test_department_page_advertises_the_department_feed(client: FlaskClient) -> None:

@@ -27,6 +27,7 @@ bp = Blueprint("decisions", __name__)
 PER_PAGE = 50
 MAX_PER_PAGE = 500
 CSV_MAX_ROWS = 10_000
+TEXT_SHOWN = 60  # characters of a decision shown before 展开
 MAX_PAGE = 10_000
 FILTER_KEYS = tuple(spec.url_key for spec in DECISION_FACETS)
 KEYS = frozenset(("q", *FILTER_KEYS, "sort", "order", "page", "per_page"))
@@ -63,6 +64,7 @@ def parse_decision_args(state: QueryState) -> DecisionRequest:
         actions=filter_values(state, "action"),
         places=filter_values(state, "region"),
         natures=filter_values(state, "nature"),
+        meetings=filter_values(state, "meeting"),
         sort=sort,
         descending=order == "desc",
     )
@@ -84,8 +86,7 @@ def row_json(row: DecisionRow) -> dict[str, Any]:
 
 
 def _facet_groups(facets: dict[str, list[dict[str, Any]]], query: DecisionQuery, state: QueryState) -> list[tuple[str, str, list[dict[str, Any]]]]:
-    selected = {"dept": set(query.departments), "year": {str(y) for y in query.years}, "action": set(query.actions),
-                "nature": set(query.natures), "region": set(query.places)}
+    selected = {spec.url_key: {str(v) for v in getattr(query, spec.param)} for spec in DECISION_FACETS}
     return [
         (spec.label, spec.url_key, [
             {
@@ -110,11 +111,19 @@ def decisions_page() -> tuple[str, int]:
     except QueryError as exc:
         return render_template("decisions.html", error=str(exc), q=state.get("q"), rows=[], facets=[], total=0), 400
     query = req.query
-    last = max(1, math.ceil(result["total"] / PER_PAGE))
+    last = max(1, math.ceil(result["total"] / req.per_page))
     page = min(req.page, last)
-    rows = result["rows"][(page - 1) * PER_PAGE : page * PER_PAGE]
+    rows = result["rows"][(page - 1) * req.per_page : page * req.per_page]
     order = "desc" if query.descending else "asc"
     exported = state.without("page")
+    # (label, url, active, order): another column's link sorts by it, the active one's reverses it
+    sort_links = [
+        (label,
+         _href(state.replaced("sort", key)) if query.sort != key
+         else _href(state.replaced("order", "asc" if order == "desc" else "desc")),
+         query.sort == key, order)
+        for key, label in SORT_LABELS.items()
+    ]
     return render_template(
         "decisions.html",
         q=query.q,
@@ -122,14 +131,12 @@ def decisions_page() -> tuple[str, int]:
         total=result["total"],
         facets=_facet_groups(result["facets"], query, state),
         chips=[(k, v, _href(state.toggled(k, v))) for k, v in state.pairs if k in FILTER_KEYS],
-        sort_links=[
-            (label,
-             _href(state.replaced("sort", key)) if query.sort != key
-             else _href(state.replaced("order", "asc" if order == "desc" else "desc")),
-             query.sort == key, order)
-            for key, label in SORT_LABELS.items()
-        ],
+        sort_links=sort_links,
+        sort_by={key: (url, active, direction) for (label, url, active, direction), key in zip(sort_links, SORT_LABELS)},
+        text_shown=TEXT_SHOWN,
         pages=page_links(page, last, lambda n: _href(state.replaced("page", str(n)))),
+        # filters go; the text, the order and the page size stay
+        clear_url=_href(QueryState(tuple((k, v) for k, v in state.pairs if k in ("q", "sort", "order", "per_page")))),
         csv_url=_href(exported, "decisions.decisions_csv"),
         api_url=_href(exported, "decisions.decisions_api"),
         hidden=[(k, v) for k, v in exported.pairs if k != "q"],

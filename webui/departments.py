@@ -2,13 +2,15 @@
 year, documents and paragraphs naming it; ``/dept`` lists them all by government and type."""
 from __future__ import annotations
 
+import math
 from collections import Counter
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import Blueprint, Flask, redirect, render_template, request, url_for
 
 from indexer.decisions import department_activity
+from indexer.errors import QueryError
 from indexer.gazetteer import get_gazetteer
 from indexer.query import SearchParams
 from indexer.query import search as run_search
@@ -16,14 +18,18 @@ from indexer.querycompile import resolve_department
 
 from .decisions import row_json
 from .feeds import search_feed
-from .links import department_url, doc_url, hit_with_url
-from .params import QueryState
+from .links import department_url, doc_url, hit_with_url, page_links
+from .params import QueryState, integer_value
 from .resources import resources
 from .tables import corpus_tables, department_directory
 
 bp = Blueprint("departments", __name__)
+T = TypeVar("T")
 
 MAX_NAME_CHARS = 100
+DEPT_PER_PAGE = 200  # departments a /dept page lists (the shared corpus names thousands)
+DEPT_MAX_PER_PAGE = 1000
+INDEX_KEYS = frozenset(("page", "per_page"))
 LED_SHOWN = 100
 MENTIONS_SHOWN = 10
 DOCUMENTS_SHOWN = 20
@@ -118,11 +124,50 @@ def department_page(name: str) -> Any:
     )
 
 
+Grouped = list[tuple[str, list[tuple[str, list[T]]]]]
+
+
+def page_of_groups(groups: Grouped[T], page: int, per_page: int) -> Grouped[T]:
+    """Entries ``(page - 1) * per_page`` .. ``page * per_page`` of ``[(place, [(type, entries)])]``
+    in reading order, under their place and type headings (a group cut by a page boundary keeps
+    its headings on both pages)."""
+    start, end = (page - 1) * per_page, page * per_page
+    out: Grouped[T] = []
+    seen = 0
+    for place, types in groups:
+        kept = []
+        for dtype, entries in types:
+            lo, hi = max(start - seen, 0), max(min(end - seen, len(entries)), 0)
+            if lo < hi:
+                kept.append((dtype, entries[lo:hi]))
+            seen += len(entries)
+        if kept:
+            out.append((place, kept))
+        if seen >= end:
+            break
+    return out
+
+
+def _index_href(state: QueryState) -> str:
+    qs = state.query_string()
+    return url_for("departments.department_index") + (f"?{qs}" if qs else "")
+
+
 @bp.get("/dept")
 def department_index() -> str:
     """Every department the index names, by government (国家 first, unplaced last) and type,
-    with the documents naming it and the decisions it led."""
+    with the documents naming it and the decisions it led; ``DEPT_PER_PAGE`` a page (``page``,
+    ``per_page`` in the URL, checked as on the search page: a bad value is a 400)."""
+    state = QueryState.from_args(request.args, INDEX_KEYS)
+    page = integer_value(state, "page", 1, "页码")
+    per_page = integer_value(state, "per_page", DEPT_PER_PAGE, "每页条数")
+    if not 1 <= per_page <= DEPT_MAX_PER_PAGE:
+        raise QueryError(f"每页条数应为 1–{DEPT_MAX_PER_PAGE}")
     directory = department_directory()
+    total = len(directory.entries)
+    last = max(1, math.ceil(total / per_page))
+    if not 1 <= page <= last:
+        raise QueryError(f"页码无效：{page}（共 {last} 页）")
     led = Counter(row.lead_department for row in corpus_tables().decisions if row.lead_department)
     groups = [
         (place or "所属政府不详", [
@@ -130,9 +175,11 @@ def department_index() -> str:
                       "documents": e.count, "led": led.get(e.name, 0)} for e in entries])
             for dtype, entries in types
         ])
-        for place, types in directory.grouped()
+        for place, types in page_of_groups(directory.grouped(), page, per_page)
     ]
-    return render_template("dept_index.html", groups=groups, total=len(directory.entries))
+    return render_template("dept_index.html", groups=groups, total=total, page=page,
+                           first=(page - 1) * per_page + 1, last_shown=min(page * per_page, total),
+                           pages=page_links(page, last, lambda n: _index_href(state.replaced("page", str(n)))))
 
 
 def register(app: Flask) -> None:

@@ -1,5 +1,6 @@
 """The document page: metadata header, outline, attendees, references, every paragraph with its
-anchor, and the query highlighted when arriving from a search."""
+anchor, and, when arriving from a search, the query highlighted and 上一处/下一处 links between
+the paragraphs that search matched."""
 from __future__ import annotations
 
 import re
@@ -10,13 +11,15 @@ from flask import Blueprint, abort, render_template, request
 from markupsafe import Markup
 
 from indexer.citation import gbt7714
+from indexer.errors import QueryError
 from indexer.highlight import HighlightTerms, highlight
 from indexer.models import Document
+from indexer.query import document_hits
 
 from .doclinks import EVENT_LABELS, RELATION_LABELS, document_lifecycle, link_facts, resolved_references
 from .feeds import cited_by_feed
 from .links import permalink, search_href
-from .params import KIND_LABELS, QueryState
+from .params import KIND_LABELS, QueryState, parse_search_args
 from .resources import resources
 
 bp = Blueprint("document", __name__)
@@ -45,6 +48,15 @@ def safe_source_url(url: str | None) -> str | None:
 
 
 @dataclass(frozen=True)
+class HitStep:
+    """A matching paragraph's place among the document's hits, for 上一处/下一处 links."""
+
+    number: int  # 1-based, in reading order
+    prev: str | None  # para_id of the previous hit
+    next: str | None
+
+
+@dataclass(frozen=True)
 class ParagraphView:
     para_id: str
     label: str | None
@@ -52,6 +64,30 @@ class ParagraphView:
     role: str
     html: Markup  # escaped text, query matches in <mark>
     citation: str
+    hit: HitStep | None = None  # set when the search this page was opened from matched it
+
+
+def hit_steps(para_ids: list[str]) -> dict[str, HitStep]:
+    """Each hit with its neighbours: the first has no previous hit, the last no next one."""
+    return {
+        pid: HitStep(i + 1, para_ids[i - 1] if i else None, para_ids[i + 1] if i + 1 < len(para_ids) else None)
+        for i, pid in enumerate(para_ids)
+    }
+
+
+def search_hits(state: QueryState, doc_id: str) -> tuple[HighlightTerms, list[str]]:
+    """What the search in ``state`` marks on this page and which paragraphs it matched (the
+    search's own ranking, ``indexer.query.document_hits``). A state the search would refuse
+    (a bad filter value in a hand-edited URL) still shows the document: its words marked, no
+    hit navigation."""
+    q = state.get("q").strip()
+    if not q:
+        return HighlightTerms(), []
+    try:
+        found = document_hits(resources().store, parse_search_args(state), doc_id)
+    except QueryError:
+        return HighlightTerms.from_query(q), []
+    return HighlightTerms.of(found.compiled), found.para_ids
 
 
 def metadata_rows(doc: Document) -> list[tuple[str, str]]:
@@ -87,7 +123,8 @@ def show(doc_id: str) -> str:
     doc = lookup_document(doc_id)
     state = QueryState.from_args(request.args)  # the search this page was opened from, if any
     q = state.get("q").strip()
-    terms = HighlightTerms.from_query(q)
+    terms, hit_ids = search_hits(state, doc.doc_id)
+    steps = hit_steps(hit_ids)
     paragraphs = [
         ParagraphView(
             para_id=p.para_id,
@@ -96,6 +133,7 @@ def show(doc_id: str) -> str:
             role=p.role,
             html=highlight(p.text, terms),
             citation=f"{gbt7714(doc, p)} {permalink(doc.doc_id, p.para_id, external=True)}",
+            hit=steps.get(p.para_id),
         )
         for p in doc.paragraphs
     ]
@@ -114,6 +152,7 @@ def show(doc_id: str) -> str:
         doc_citation=f"{gbt7714(doc)} {permalink(doc.doc_id, external=True)}",
         source_url=safe_source_url(doc.source_url),
         paragraphs=paragraphs,
+        hit_ids=hit_ids,
         references=resolved_references(doc),
         lifecycle=document_lifecycle(doc.doc_id),
         relation_labels=RELATION_LABELS,

@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 from werkzeug.datastructures import MultiDict
 
 from indexer.errors import QueryError
-from indexer.facets import KIND_LABELS, SEARCH_FACETS, FacetSpec  # noqa: F401  (KIND_LABELS: pages import it from here)
+from indexer.facets import DECISION_FACETS, KIND_LABELS, SEARCH_FACETS, FacetSpec  # noqa: F401  (KIND_LABELS: pages import it from here)
 from indexer.query import SearchParams
 
 # Repeatable (multi-select) filters, then single-valued keys; anything else in a URL is ignored.
@@ -24,7 +24,9 @@ SINGLE_KEYS = ("q", "year_from", "year_to", "sort", "page", "per_page", "group")
 KNOWN_KEYS = frozenset(MULTI_FILTERS + SINGLE_KEYS)
 
 SORT_LABELS = {"relevance": "相关度", "newest": "最新", "oldest": "最早"}
-FILTER_LABELS = {**{spec.url_key: spec.label for spec in SEARCH_FACETS}, "action": "决定类型"}
+# every filter a page reads (the decisions table's too: a bad 决定或表述 value must name its filter)
+FILTER_LABELS = {**{spec.url_key: spec.label for spec in DECISION_FACETS},
+                 **{spec.url_key: spec.label for spec in SEARCH_FACETS}}
 BY_URL_KEY: dict[str, FacetSpec] = {spec.url_key: spec for spec in SEARCH_FACETS}
 
 PER_PAGE_DEFAULT = 10

@@ -31,7 +31,8 @@ from indexer.models import Document, Jurisdiction, Meeting, Paragraph
 FORMAT_VERSION = 8  # 6: tokenizer pickled as indexer.engine.tokenizer.PolicyTokenizer; jurisdictions; 7: legal_level;
 # 8: a paragraph's departments are only those it names, leads or issued (no chapter/item
 # inheritance), ``leads`` on paragraph records, ``issuers`` on document records and in ``info``;
-# departments and their written forms in ``info``
+# departments and their written forms in ``info``; ``indexed_at`` on the document record
+# (payload and info), so feeds date entries by indexing
 
 PARA, DOC = "p", "d"
 # BM25F weight of a paragraph by its role: titles, headings and decisions carry the meaning.
@@ -44,7 +45,7 @@ PARA_STORED = ("para_id", "text", "item", "label", "page", "departments", "topic
 # The departments, their types and written forms are there so that the department directory is
 # built from the tables every search already has, without decoding any document.
 DOC_INFO = ("doc_id", "kind", "title", "date", "doc_number", "topics", "meeting", "jurisdiction", "departments",
-            "department_types", "department_aliases", "issuers")
+            "department_types", "department_aliases", "issuers", "indexed_at")
 
 
 def build_schema() -> Schema:
@@ -180,6 +181,7 @@ def hit_fields(doc: Document, stored: tuple[Any, ...]) -> dict[str, Any]:
         "topics": para.get("topics") or keywords(doc.topics),
         "doc_number": doc.doc_number,
         "jurisdiction": doc.jurisdiction.name if doc.jurisdiction else None,
+        "indexed_at": doc.indexed_at,
         "page": para.get("page"),
         "text": para["text"],
         "citation": para["citation"] if para.get("citation") is not None else citation_label(doc, label_para),

@@ -12,7 +12,8 @@ import queue
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -126,6 +127,11 @@ class ParallelWriter(MpWriter):
         SegmentWriter.cancel(self)
 
 
+def indexed_now() -> str:
+    """The ``indexed_at`` of a write: UTC, ISO 8601 to the second."""
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def index_records(doc: Document, tokens: Mapping[str, Packed]) -> Iterator[dict[str, Any]]:
     """The Whoosh records of one document, its paragraphs then its document record, with text
     and title pre-segmented from ``tokens`` (``{text: packed tokens}``)."""
@@ -209,7 +215,8 @@ class IndexWriter:
         return len(report.removed)
 
     def write(self, batches: Iterable[SegmentedBatch], lock_timeout: float = 30.0, workers: int = 1) -> WriteReport:
-        """Add or replace documents in one commit; documents with an unchanged ``sha1`` are skipped.
+        """Add or replace documents in one commit; documents with an unchanged ``sha1`` are skipped
+        (and keep their ``indexed_at``); the written ones are stamped with the time of this write.
 
         A changed document has all its records deleted and re-added, so no stale paragraph
         survives. A doc_id repeated within one call keeps its first occurrence. ``batches`` is
@@ -221,6 +228,7 @@ class IndexWriter:
         """
         report = WriteReport()
         timings = dict.fromkeys(("read", "segment", "index", "commit"), 0.0)
+        stamp = indexed_now()  # one commit, one time: every document it writes becomes visible then
         with self._writer(lock_timeout, workers) as w, w.searcher() as s:
             report.orphans_removed = self.orphans_removed
             seen: set[str] = set()
@@ -231,7 +239,8 @@ class IndexWriter:
                 timings["read"] += time.perf_counter() - t0
                 if batch is None:
                     break
-                fresh = [doc for doc in batch.documents if self._needs_write(doc, s, w, seen, report)]
+                fresh = [replace(doc, indexed_at=stamp) for doc in batch.documents
+                         if self._needs_write(doc, s, w, seen, report)]
                 if fresh:
                     self._add_batch(w, fresh, batch.tokens, timings)
                     report.doc_ids += [doc.doc_id for doc in fresh]
