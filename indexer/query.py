@@ -204,6 +204,14 @@ def _rank(store: SearchableStore, params: SearchParams, wanted: int,
         depth *= 8  # the ranked paragraphs held too few documents: rank deeper
 
 
+def _rank_filtered(store: SearchableStore, params: SearchParams, wanted: int) -> _Ranked:
+    """``_rank`` with the facet selections of ``params``, for the callers that do not show
+    facets (an export, a document page stepping through its hits)."""
+    names = department_names(store)
+    selected = _selected(params, resolved_departments(params, names))
+    return _rank(store, params, wanted, lambda snap: facets.selection_sets(snap.facets, selected), names.resolve)
+
+
 def _hits(r: _Ranked, start: int, end: int) -> Iterator[dict[str, Any]]:
     """Hits ``start``..``end`` of a ranking, decoded one at a time (an export streams them)."""
     if r.grouped:
@@ -294,9 +302,7 @@ def export(store: SearchableStore, params: SearchParams, limit: int) -> Export:
     ranking on one snapshot, each hit decoded as it is consumed: an export streams its rows
     without running a search per page, so it holds a worker no longer than the ranking."""
     validate(replace(params, page=1, per_page=1))
-    names = department_names(store)
-    selected = _selected(params, resolved_departments(params, names))
-    r = _rank(store, params, limit, lambda snap: facets.selection_sets(snap.facets, selected), names.resolve)
+    r = _rank_filtered(store, params, limit)
     total = count_documents(r.matched, r.snap.doc_of, r.snap.documents) if r.grouped \
         else len(r.snap.paragraphs if r.matched is None else r.matched)
     return Export(_hits(r, 0, limit), total, r.found.timed_out)
@@ -348,8 +354,7 @@ def document_hits(store: SearchableStore, params: SearchParams, doc_id: str) -> 
     from the same ranking (rewrite, fallback and filters) as ``search``, so a document page
     opened from a result counts and steps through what the result counted."""
     validate(replace(params, page=1, per_page=1))
-    selected = _selected(params)
-    r = _rank(store, params, 1, lambda snap: facets.selection_sets(snap.facets, selected))
+    r = _rank_filtered(store, params, 1)
     members = r.snap.paragraphs_of(doc_id)
     matched = members if r.matched is None else [n for n in members if n in r.matched]
     return DocumentHits([r.snap.hit_fields(n)["para_id"] for n in matched], r.compiled)
