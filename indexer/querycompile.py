@@ -25,6 +25,10 @@ MAX_TERMS = 64
 # Score of a title match, times an idf over paragraphs (BM25F gave a one-word title match of
 # average length, indexed on every paragraph with a field boost of 1.5, 1.5 times the idf).
 TITLE_BOOST = 1.5
+# Score of a word found in the rest of a law article (its other 款 and 项), relative to the
+# same word in the paragraph itself; the better of the two counts (``qt.Best``), so the article
+# is one unit for matching without scoring a word twice.
+ARTICLE_WEIGHT = 0.5
 SYNONYM_WEIGHT = 0.5  # an alternative the researcher did not type counts half
 # A typed run that jieba cuts into at most this many words, one of them a single character
 # (5000元, 起征/点), is one compound in the fallback: found only with all its parts, since the
@@ -82,8 +86,9 @@ class Compiled:
 
 
 class _Compiler:
-    def __init__(self, mode: str):
+    def __init__(self, mode: str, article: bool = False):
         self.mode = mode
+        self.article = article  # words also match the rest of the law article (``_text_term``)
         self.out = Compiled(None)
         self.count = 0
 
@@ -211,7 +216,7 @@ class _Compiler:
         if positive:
             self.out.terms.update(words)
             self.out.positive_terms += len(words)
-        terms: list[qt.Q | None] = [_text_term(w) for w in dict.fromkeys(words)]  # 单位…单位: one clause
+        terms: list[qt.Q | None] = [_text_term(w, self.article) for w in dict.fromkeys(words)]  # 单位…单位: one clause
         if self.mode == "and" and len(words) > 1:
             phrase = _text_phrase(words)
             assert phrase is not None
@@ -245,11 +250,15 @@ class _Compiler:
         return qt.DocLevel(qt.Term("meeting", value))
 
 
-def _text_term(word: str) -> qt.Q:
-    """The word in the paragraph or in its document's title; or its covers by shorter
-    dictionary words as phrases (recall for compounds the text segments differently, see
-    ``Segmenter.covers``)."""
-    alternatives: list[qt.Q] = [qt.Term("text", word), _in_title(qt.Term("title", word))]
+def _text_term(word: str, article: bool = False) -> qt.Q:
+    """The word in the paragraph or in its document's title; with ``article``, also in the rest
+    of the law article the paragraph opens (its later 款 and 项: the article is one unit, and its
+    第X条 paragraph is the hit); or its covers by shorter dictionary words as phrases (recall for
+    compounds the text segments differently, see ``Segmenter.covers``)."""
+    text: qt.Q = qt.Term("text", word)
+    if article:
+        text = qt.Or((text, qt.Term("article", word, boost=ARTICLE_WEIGHT)))
+    alternatives: list[qt.Q] = [text, _in_title(qt.Term("title", word))]
     for cover in get_segmenter().covers(word):
         alternatives += [qt.Phrase("text", tuple(cover)), _in_title(qt.Phrase("title", tuple(cover)))]
     return qt.WordMatch(word, tuple(alternatives))
@@ -330,6 +339,12 @@ def compile_query(tree: Node | None, mode: str = "and") -> Compiled:
     """Query tree for ``tree``; ``mode="or"`` ORs implicit conjunctions (the fallback)."""
     compiler = _Compiler(mode)
     query = compiler.compile(tree) if tree is not None else None
+    if tree is not None and query is not None and mode == "and" and compiler.out.positive_terms >= 2:
+        # Several words that must all match: a law article is one unit, so the words may sit in
+        # different 款 of it. One word alone, or the fallback (which ranks by the words each
+        # paragraph holds itself), keeps to the paragraph.
+        compiler = _Compiler(mode, article=True)
+        query = compiler.compile(tree)
     if isinstance(query, qt.Not):
         query = qt.And((qt.Every(), query))
     compiler.out.query = query

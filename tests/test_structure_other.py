@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from indexer.articles import article_of
 from indexer.citation import gbt7714
 from indexer.models import Extracted, Page
 from indexer.references import find_references
@@ -145,9 +146,10 @@ def test_law_articles_chapters_and_adoption(shared_corpus):
     assert [(i.label, i.heading) for i in doc.items[:2]] == [("第一章", "第一章 总则"), ("第二章", "第二章 口岸开放")]
     first = next(p for p in doc.paragraphs if p.role == "article")
     assert (first.label, first.item, first.text[:8]) == ("第一条", "第一章", "第一条 为了规范")
-    fifth = [p for p in doc.paragraphs if p.label == "第五条"]
-    assert [p.role for p in fifth] == ["article", "body", "body"]  # continuation paragraphs cite 第五条
-    assert fifth[0].citation == "上海口岸服务条例 第五条"
+    fifth = [p for p in doc.paragraphs if article_of(p.label) == "第五条"]
+    # the article's later paragraphs are its 款, cited by number
+    assert [(p.role, p.label) for p in fifth] == [("article", "第五条"), ("body", "第五条第二款"), ("body", "第五条第三款")]
+    assert [p.citation for p in fifth] == ["上海口岸服务条例 第五条", "上海口岸服务条例 第五条第二款", "上海口岸服务条例 第五条第三款"]
 
 
 def test_state_council_adoption_record():

@@ -12,6 +12,7 @@ import re
 from typing import Any
 
 from indexer import topics
+from indexer.articles import article_groups, label_clauses
 from indexer.citation import document_id
 from indexer.docnumber import find_doc_numbers, normalize_doc_number
 from indexer.layout import DATE_TEXT, to_iso_date
@@ -143,6 +144,8 @@ def parse_law(extracted: Extracted, layout: Layout) -> Parsed:
             para = new_paragraph(paragraphs, text, raw.page, label=article, item=chapter.label if chapter else None)
         if chapter:
             chapter.para_ids.append(para.para_id)
+    for group in article_groups(paragraphs):
+        label_clauses(group)  # 第三条第二款, 第三条第（一）项
     doc.paragraphs, doc.items = paragraphs, items
     stated = read_promulgation(header)
     order = stated.pop("order", None)
