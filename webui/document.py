@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, abort, render_template, request
 from markupsafe import Markup
 
-from indexer.citation import gbt7714
+from indexer.citation import gbt7714, reference
 from indexer.highlight import HighlightTerms, highlight
 from indexer.models import Document
 
@@ -95,7 +95,7 @@ def show(doc_id: str) -> str:
             page=p.page,
             role=p.role,
             html=highlight(p.text, terms),
-            citation=f"{gbt7714(doc, p)} {permalink(doc.doc_id, p.para_id, external=True)}",
+            citation=reference(doc, p, permalink(doc.doc_id, p.para_id, external=True)),
         )
         for p in doc.paragraphs
     ]
