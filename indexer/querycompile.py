@@ -335,14 +335,23 @@ def _combine(op: str, parts: list[qt.Q | None]) -> qt.Q | None:
     return qt.And((combined, *negatives)) if negatives else combined
 
 
+def _typed_words(node: Node) -> int:
+    """How many words the researcher typed (outside exclusions and OR alternatives)."""
+    if isinstance(node, Word):
+        return 1
+    if isinstance(node, Bool) and node.op == "and":
+        return sum(_typed_words(child) for child in node.children)
+    return 0
+
+
 def compile_query(tree: Node | None, mode: str = "and") -> Compiled:
     """Query tree for ``tree``; ``mode="or"`` ORs implicit conjunctions (the fallback)."""
     compiler = _Compiler(mode)
     query = compiler.compile(tree) if tree is not None else None
-    if tree is not None and query is not None and mode == "and" and compiler.out.positive_terms >= 2:
-        # Several words that must all match: a law article is one unit, so the words may sit in
-        # different 款 of it. One word alone, or the fallback (which ranks by the words each
-        # paragraph holds itself), keeps to the paragraph.
+    if tree is not None and query is not None and mode == "and" and _typed_words(tree) >= 2:
+        # Several typed words that must all match: a law article is one unit, so the words may
+        # sit in different 款 of it. One word (even one jieba splits: 房屋租赁合同), or the
+        # fallback (which ranks by the words each paragraph holds itself), keeps to the paragraph.
         compiler = _Compiler(mode, article=True)
         query = compiler.compile(tree)
     if isinstance(query, qt.Not):
