@@ -25,9 +25,9 @@ MAX_TERMS = 64
 # Score of a title match, times an idf over paragraphs (BM25F gave a one-word title match of
 # average length, indexed on every paragraph with a field boost of 1.5, 1.5 times the idf).
 TITLE_BOOST = 1.5
-# Score of a word found in the rest of a law article (its other 款 and 项), relative to the
-# same word in the paragraph itself; the better of the two counts (``qt.Best``), so the article
-# is one unit for matching without scoring a word twice.
+# Score of a word found in the rest of a law article (its other 款 and 项, indexed on the
+# article's first paragraph when that paragraph lacks the word), relative to the same word in
+# the paragraph itself.
 ARTICLE_WEIGHT = 0.5
 SYNONYM_WEIGHT = 0.5  # an alternative the researcher did not type counts half
 # A typed run that jieba cuts into at most this many words, one of them a single character

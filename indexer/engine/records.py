@@ -30,7 +30,8 @@ from indexer.labels import meeting_label
 from indexer.models import Document, Jurisdiction, Meeting, Paragraph
 
 FORMAT_VERSION = 8  # 6: tokenizer pickled as indexer.engine.tokenizer.PolicyTokenizer; jurisdictions; 7: legal_level;
-# 8: law paragraphs labelled by 款/项, ``article`` field (the rest of a multi-paragraph article)
+# 8: law paragraphs labelled by 款/项; ``article`` field (on an article's first paragraph, the
+# words of its other 款/项 that paragraph lacks)
 
 PARA, DOC = "p", "d"
 # Indexed on the first paragraph of a law article of several paragraphs: the words of the
@@ -93,7 +94,9 @@ def references_of(doc: Document) -> str:
 
 def paragraph_record(doc: Document, para: Paragraph, rest: Sequence[Paragraph] = ()) -> dict[str, Any]:
     """Fields of one paragraph record (plus ``_boost`` by role); ``rest`` are the other
-    paragraphs of the law article ``para`` opens (``articles.article_groups``)."""
+    paragraphs of the law article ``para`` opens (``articles.article_groups``), whose text the
+    ``article`` field is analysed from unless ``writer.index_records`` gives its tokens (only
+    the words ``para`` lacks)."""
     own_topics = keywords(para.topics)
     stored = [
         para.para_id,
