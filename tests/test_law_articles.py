@@ -19,9 +19,10 @@ import pytest
 from flask.testing import FlaskClient
 
 from indexer.articles import article_groups, article_of
+from indexer.citation import reference
 from indexer.engine import IndexStore
 from indexer.extract import Limits, extract_path
-from indexer.models import Document
+from indexer.models import Document, Paragraph
 from indexer.pipeline import ingest
 from indexer.pipeline import read_document as parse
 from indexer.query import SearchParams, search
@@ -66,6 +67,20 @@ def test_article_groups_are_the_multi_paragraph_articles() -> None:
         "第二条": ["p6", "p7"], "第三条": ["p8", "p9"], "第四条": ["p10", "p11", "p12", "p13", "p14", "p15"],
         "第五条": ["p16", "p17", "p18"], "第六条": ["p19", "p20"],
     }
+
+
+def test_a_policy_reference_carries_its_doc_number() -> None:
+    doc = Document(doc_id="d", kind="policy", title="国务院关于加强和规范事中事后监管的指导意见", issuer="国务院",
+                   date="2019-09-12", doc_number="国发〔2019〕18号")
+    para = Paragraph("p3", "", label="二（一）")
+    assert reference(doc, para, "http://localhost/doc/d#p3") == (
+        "国务院. 国务院关于加强和规范事中事后监管的指导意见: 国发〔2019〕18号（二（一））[Z]. 2019-09-12. "
+        "http://localhost/doc/d#p3")
+    # a law's order number is not repeated in its reference
+    law = Document(doc_id="l", kind="other", title="居住证暂行条例", issuer="国务院", date="2015-11-26",
+                   doc_number="国务院令第663号")
+    assert reference(law, Paragraph("p15", "", label="第九条第二款"), "u") == (
+        "国务院. 居住证暂行条例（第九条第二款）[Z]. 2015-11-26. u")
 
 
 def _subset(folder: Path) -> Path:
