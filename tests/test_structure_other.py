@@ -45,7 +45,7 @@ def test_policy_title_block_number_addressees_sections(shared_corpus):
     assert doc.paragraphs[3].citation == "国务院关于棉粮、糖粮挂钩奖售粮几个问题的通知 一"
     assert all(p.page is None for p in doc.paragraphs) and doc.page_count is None
     assert gbt7714(doc, doc.paragraphs[3]) == (
-        "国务院. 国务院关于棉粮、糖粮挂钩奖售粮几个问题的通知（一）[Z]. 1981-05-23. "
+        "国务院. 国务院关于棉粮、糖粮挂钩奖售粮几个问题的通知: 国发〔1981〕88号（一）[Z]. 1981-05-23. "
         "http://www.gov.cn/zhengce/content/2018-12/04/content_5345639.htm.")
 
 
