@@ -78,11 +78,11 @@ class AndMaybe:
 
 @dataclass(frozen=True)
 class WordMatch:
-    """The alternatives of one query word (in the text, in the title, in the rest of the law
-    article the paragraph opens, then its covers as phrases). Knowing its word lets the engine
+    """The alternatives of one query word (in the text, or the rest of the law article the
+    paragraph opens; in the title; then its covers as phrases). Knowing its word lets the engine
     drop the covers of a compound that the index holds often enough as one token
     (``engine.translate.COVER_MAX_FREQUENCY``); the first two alternatives are the word itself
-    (in the paragraph or its article, in the title) and always stay."""
+    and always stay."""
 
     word: str
     alternatives: tuple[Q, ...]
