@@ -64,6 +64,27 @@ def pack(segs: Sequence[Seg]) -> Packed:
     return _SEP.join(s.text for s in segs), array("i", [n for s in segs for n in s[1:]]).tobytes()
 
 
+def join_packed(parts: Sequence[tuple[str, Packed]], without: Packed | None = None) -> Packed:
+    """The tokens of ``"\n".join(texts)`` from each text's own tokens (a gap of one position
+    between texts, so that no phrase matches across them), leaving out the words ``without``
+    holds. A law article's first paragraph indexes so the words of its later 款 that it does
+    not hold itself (``engine.records.ARTICLE_FIELD``)."""
+    skip = set(without[0].split(_SEP)) if without and without[0] else set()
+    words: list[str] = []
+    nums = array("i")
+    pos_base = char_base = 0
+    for text, packed in parts:
+        segs = unpack(packed)
+        for seg in segs:
+            if seg.text not in skip:
+                words.append(seg.text)
+                nums.extend((seg.pos + pos_base, seg.start + char_base, seg.end + char_base))
+        if segs:
+            pos_base += max(seg.pos for seg in segs) + 2
+        char_base += len(text) + 1
+    return _SEP.join(words), nums.tobytes()
+
+
 def unpack(packed: Packed) -> list[Seg]:
     words, raw = packed
     if not words and not raw:

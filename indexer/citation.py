@@ -77,11 +77,15 @@ def gbt7714(doc: Document, para: Paragraph | None = None) -> str:
 
     Minutes are cited under their issuing office (the 整理 office when known), other documents
     under their issuer, else under the jurisdiction's body; [R] marks reports (年度报告), everything else is [Z] (其他).
+    A policy document's 发文字号 follows its title as other title information
+    (``国务院关于…的通知: 国发〔2018〕39号[Z]``); the paragraph's label (第三条第二款) follows in brackets.
     """
     author = (doc.metadata.get("organiser") or doc.issuer or (doc.meeting.body if doc.meeting else None)
               or (doc.jurisdiction.name if doc.jurisdiction else None))
     kind = "R" if any(w in doc.title for w in _REPORT_WORDS) else _DOC_TYPE.get(doc.kind, "Z")
     title = document_label(doc)
+    if doc.kind == "policy" and doc.doc_number and doc.doc_number not in title:  # 其他题名信息
+        title = f"{title}: {doc.doc_number}"
     if para is not None and para.label:
         title = f"{title}（{para.label}）"
     ref = f"{author}. {title}[{kind}]" if author else f"{title}[{kind}]"
@@ -93,6 +97,13 @@ def gbt7714(doc: Document, para: Paragraph | None = None) -> str:
     if doc.source_url:
         ref += f" {doc.source_url}."
     return ref
+
+
+def reference(doc: Document, para: Paragraph | None, url: str) -> str:
+    """What a reader copies to cite one paragraph (or, without one, the document): its GB/T
+    7714 reference and its permalink. The one string of the document page's 引用 and of the CSV
+    export's ``citation`` column."""
+    return f"{gbt7714(doc, para)} {url}"
 
 
 def assign_citations(doc: Document) -> None:

@@ -164,6 +164,30 @@ def index_documents(store: DocumentStore, docs: Iterable[Document], *, lock_time
     return written
 
 
+def public_source(source: str, roots: list[Path]) -> str:
+    """``source`` relative to what was ingested: a file inside an ingested folder as
+    ``folder/sub/file.txt`` (the folder's own name first), an ingested file as its name; a JSON
+    Lines record keeps its ``#L<line>``. The index is served to anyone: it must not show where
+    the server keeps its files."""
+    path, hash_, line = source.rpartition("#L") if "#L" in source else (source, "", "")
+    found = Path(path)
+    for root in roots:
+        if found == root:
+            return f"{root.name or found.name}{hash_}{line}"
+        if found.is_relative_to(root):
+            inside = found.relative_to(root).as_posix()
+            prefix = "" if root.name in ("", ".", "..") else f"{root.name}/"
+            return f"{prefix}{inside}{hash_}{line}"
+    return f"{found.name}{hash_}{line}"
+
+
+def with_public_sources(docs: Iterable[Document], roots: list[Path]) -> Iterator[Document]:
+    """``docs`` with each ``source`` made relative to the ingested ``roots`` (``public_source``)."""
+    for doc in docs:
+        doc.source = public_source(doc.source, roots)
+        yield doc
+
+
 def ingest(
     paths: Iterable[Path],
     index_dir: Path,
@@ -176,10 +200,12 @@ def ingest(
 ) -> IngestReport:
     """Extract, parse and index ``paths`` (files or folders) into ``index_dir`` in one commit."""
     report = IngestReport()
+    paths = list(paths)
     sources = iter_sources((Path(p) for p in paths), report.problems)
     store = IndexStore.create_or_open(Path(index_dir), rebuild=rebuild)
     t0 = time.perf_counter()
-    written = index_documents(store, documents(sources, report, limits, progress),
+    roots = [Path(p) for p in paths]
+    written = index_documents(store, with_public_sources(documents(sources, report, limits, progress), roots),
                               lock_timeout=lock_timeout, workers=workers)
     report.added, report.replaced, report.unchanged = written.added, written.replaced, written.unchanged
     report.orphans_removed = written.orphans_removed

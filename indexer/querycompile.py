@@ -27,6 +27,10 @@ MAX_TERMS = 64
 # Score of a title match, times an idf over paragraphs (BM25F gave a one-word title match of
 # average length, indexed on every paragraph with a field boost of 1.5, 1.5 times the idf).
 TITLE_BOOST = 1.5
+# Score of a word found in the rest of a law article (its other 款 and 项, indexed on the
+# article's first paragraph when that paragraph lacks the word), relative to the same word in
+# the paragraph itself.
+ARTICLE_WEIGHT = 0.5
 SYNONYM_WEIGHT = 0.5  # an alternative the researcher did not type counts half
 # A typed run that jieba cuts into at most this many words, one of them a single character
 # (5000元, 起征/点), is one compound in the fallback: found only with all its parts, since the
@@ -91,9 +95,10 @@ class Compiled:
 
 
 class _Compiler:
-    def __init__(self, mode: str, departments: Departments):
+    def __init__(self, mode: str, departments: Departments, article: bool = False):
         self.mode = mode
         self.departments = departments
+        self.article = article  # words also match the rest of the law article (``_text_term``)
         self.out = Compiled(None)
         self.count = 0
 
@@ -222,7 +227,7 @@ class _Compiler:
         if positive:
             self.out.terms.update(words)
             self.out.positive_terms += len(words)
-        terms: list[qt.Q | None] = [_text_term(w) for w in dict.fromkeys(words)]  # 单位…单位: one clause
+        terms: list[qt.Q | None] = [_text_term(w, self.article) for w in dict.fromkeys(words)]  # 单位…单位: one clause
         if self.mode == "and" and len(words) > 1:
             phrase = _text_phrase(words)
             assert phrase is not None
@@ -264,11 +269,15 @@ def _any_of(fieldname: str, names: tuple[str, ...]) -> qt.Q:
     return terms[0] if len(terms) == 1 else qt.Or(terms)
 
 
-def _text_term(word: str) -> qt.Q:
-    """The word in the paragraph or in its document's title; or its covers by shorter
-    dictionary words as phrases (recall for compounds the text segments differently, see
-    ``Segmenter.covers``)."""
-    alternatives: list[qt.Q] = [qt.Term("text", word), _in_title(qt.Term("title", word))]
+def _text_term(word: str, article: bool = False) -> qt.Q:
+    """The word in the paragraph or in its document's title; with ``article``, also in the rest
+    of the law article the paragraph opens (its later 款 and 项: the article is one unit, and its
+    第X条 paragraph is the hit); or its covers by shorter dictionary words as phrases (recall for
+    compounds the text segments differently, see ``Segmenter.covers``)."""
+    text: qt.Q = qt.Term("text", word)
+    if article:
+        text = qt.Or((text, qt.Term("article", word, boost=ARTICLE_WEIGHT)))
+    alternatives: list[qt.Q] = [text, _in_title(qt.Term("title", word))]
     for cover in get_segmenter().covers(word):
         alternatives += [qt.Phrase("text", tuple(cover)), _in_title(qt.Phrase("title", tuple(cover)))]
     return qt.WordMatch(word, tuple(alternatives))
@@ -345,12 +354,27 @@ def _combine(op: str, parts: list[qt.Q | None]) -> qt.Q | None:
     return qt.And((combined, *negatives)) if negatives else combined
 
 
+def _typed_words(node: Node) -> int:
+    """How many words the researcher typed (outside exclusions and OR alternatives)."""
+    if isinstance(node, Word):
+        return 1
+    if isinstance(node, Bool) and node.op == "and":
+        return sum(_typed_words(child) for child in node.children)
+    return 0
+
+
 def compile_query(tree: Node | None, mode: str = "and", departments: Departments = gazetteer_only) -> Compiled:
     """Query tree for ``tree``; ``mode="or"`` ORs implicit conjunctions (the fallback).
     ``departments`` resolves department names (a search passes the index's, per jurisdiction:
     ``indexer.deptnames.DepartmentNames.resolve``)."""
     compiler = _Compiler(mode, departments)
     query = compiler.compile(tree) if tree is not None else None
+    if tree is not None and query is not None and mode == "and" and _typed_words(tree) >= 2:
+        # Several typed words that must all match: a law article is one unit, so the words may
+        # sit in different 款 of it. One word (even one jieba splits: 房屋租赁合同), or the
+        # fallback (which ranks by the words each paragraph holds itself), keeps to the paragraph.
+        compiler = _Compiler(mode, departments, article=True)
+        query = compiler.compile(tree)
     if isinstance(query, qt.Not):
         query = qt.And((qt.Every(), query))
     compiler.out.query = query

@@ -1,7 +1,7 @@
 """The engine-neutral query tree: what the query language compiles to, and what an engine runs.
 
 A small vocabulary of frozen (hashable) nodes, so a compiled query can key caches and be
-compared in tests. Field names are the index's logical fields (``text``, ``title``,
+compared in tests. Field names are the index's logical fields (``text``, ``article``, ``title``,
 ``departments``, ``topics``, ``kind``, ``year``, ``meeting``, ``meeting_no``, ``doc_number``,
 ``references``); the engine maps them to its own. Nothing here knows Whoosh.
 
@@ -78,9 +78,11 @@ class AndMaybe:
 
 @dataclass(frozen=True)
 class WordMatch:
-    """The alternatives of one query word (in the text, in the title, its covers as phrases).
-    Knowing its word lets the engine drop the covers of a compound that the index holds often
-    enough as one token (``engine.translate.COVER_MAX_FREQUENCY``)."""
+    """The alternatives of one query word (in the text, or the rest of the law article the
+    paragraph opens; in the title; then its covers as phrases). Knowing its word lets the engine
+    drop the covers of a compound that the index holds often enough as one token
+    (``engine.translate.COVER_MAX_FREQUENCY``); the first two alternatives are the word itself
+    and always stay."""
 
     word: str
     alternatives: tuple[Q, ...]

@@ -146,7 +146,9 @@ def test_csv_export_has_header_and_one_row_per_paragraph(fclient: FlaskClient) -
         "doc_id": "suzhou-gov-exec-120", "para_id": "p1", "title": "苏州市政府第120次常务会议纪要", "kind": "minutes",
         "date": "2020-12-07", "meeting": "苏州市政府第120次常务会议", "item": "", "label": "", "departments": "",
         "topics": "市场监管、安全生产监管；工业、交通；城乡建设、环境保护", "doc_number": "", "jurisdiction": "", "page": "3",
-        "citation": "苏州市政府第120次常务会议纪要 第3页", "permalink": "http://localhost/doc/suzhou-gov-exec-120#p1",
+        # the document page's 引用 for the paragraph: GB/T 7714 reference and permalink
+        "citation": "苏州市人民政府. 苏州市政府第120次常务会议纪要[Z]. 2020-12-07: 3. http://localhost/doc/suzhou-gov-exec-120#p1",
+        "permalink": "http://localhost/doc/suzhou-gov-exec-120#p1",
         "text": first["text"],
     }
     assert first["text"].startswith("2020年12月7日上午，李亚平市长主持召开市政府第120次常务会议")

@@ -117,7 +117,7 @@ def test_a_document_that_fails_to_parse_is_reported_and_the_rest_indexed(
     assert result.exit_code == 0, result.output
     assert f"skipped {sources / 'b.txt'}: could not parse: ValueError: unexpected layout" in result.output
     assert "2 documents" in result.output and "2 added" in result.output and "1 skipped" in result.output
-    assert [d.source for d in indexed_documents(index)] == [str(sources / "a.txt"), str(sources / "c.txt")]
+    assert [d.source for d in indexed_documents(index)] == ["in/a.txt", "in/c.txt"]  # relative to what was ingested
 
 
 def test_an_exception_inside_a_write_cancels_the_whole_batch(index_ab: Path) -> None:

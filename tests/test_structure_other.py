@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from indexer.articles import article_of
 from indexer.citation import gbt7714
 from indexer.models import Extracted, Page
 from indexer.references import find_references
@@ -44,7 +45,7 @@ def test_policy_title_block_number_addressees_sections(shared_corpus):
     assert doc.paragraphs[3].citation == "国务院关于棉粮、糖粮挂钩奖售粮几个问题的通知 一"
     assert all(p.page is None for p in doc.paragraphs) and doc.page_count is None
     assert gbt7714(doc, doc.paragraphs[3]) == (
-        "国务院. 国务院关于棉粮、糖粮挂钩奖售粮几个问题的通知（一）[Z]. 1981-05-23. "
+        "国务院. 国务院关于棉粮、糖粮挂钩奖售粮几个问题的通知: 国发〔1981〕88号（一）[Z]. 1981-05-23. "
         "http://www.gov.cn/zhengce/content/2018-12/04/content_5345639.htm.")
 
 
@@ -145,9 +146,10 @@ def test_law_articles_chapters_and_adoption(shared_corpus):
     assert [(i.label, i.heading) for i in doc.items[:2]] == [("第一章", "第一章 总则"), ("第二章", "第二章 口岸开放")]
     first = next(p for p in doc.paragraphs if p.role == "article")
     assert (first.label, first.item, first.text[:8]) == ("第一条", "第一章", "第一条 为了规范")
-    fifth = [p for p in doc.paragraphs if p.label == "第五条"]
-    assert [p.role for p in fifth] == ["article", "body", "body"]  # continuation paragraphs cite 第五条
-    assert fifth[0].citation == "上海口岸服务条例 第五条"
+    fifth = [p for p in doc.paragraphs if article_of(p.label) == "第五条"]
+    # the article's later paragraphs are its 款, cited by number
+    assert [(p.role, p.label) for p in fifth] == [("article", "第五条"), ("body", "第五条第二款"), ("body", "第五条第三款")]
+    assert [p.citation for p in fifth] == ["上海口岸服务条例 第五条", "上海口岸服务条例 第五条第二款", "上海口岸服务条例 第五条第三款"]
 
 
 def test_state_council_adoption_record():

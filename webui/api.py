@@ -10,6 +10,8 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
 
+from indexer.citation import reference
+from indexer.models import Document, Paragraph
 from indexer.query import SearchParams, export, validate
 from indexer.query import search as run_search
 
@@ -65,10 +67,18 @@ def document_links_json(doc_id: str) -> Response:
     return jsonify(doc_id=doc.doc_id, **document_lifecycle(doc.doc_id))
 
 
-def _csv_row(hit: dict[str, Any]) -> list[Any]:
+def _csv_row(hit: dict[str, Any], documents: dict[str, Document | None]) -> list[Any]:
+    """One export row; ``citation`` is the document page's 引用 for the paragraph
+    (``indexer.citation.reference``), read from the document (``documents`` caches them per export)."""
     joined = {k: "；".join(hit.get(k) or []) for k in ("departments", "topics")}
     link = permalink(hit["doc_id"], hit["para_id"], external=True)
-    return [joined.get(c, link if c == "permalink" else hit.get(c)) for c in CSV_COLUMNS]
+    doc_id = hit["doc_id"]
+    if doc_id not in documents:
+        documents[doc_id] = resources().store.get_document(doc_id, with_paragraphs=False)
+    doc = documents[doc_id]
+    para = Paragraph(hit["para_id"], "", page=hit.get("page"), label=hit.get("label"))
+    cited = {"permalink": link, "citation": reference(doc, para, link) if doc else hit.get("citation")}
+    return [joined.get(c, cited[c] if c in cited else hit.get(c)) for c in CSV_COLUMNS]
 
 
 @bp.get("/api/search.csv")
@@ -81,7 +91,8 @@ def search_csv() -> Response:
     def build(slot: Slot, started: float) -> Response:
         found = export(resources().store, params, CSV_MAX_ROWS)
         known = Completeness(found.total, CSV_MAX_ROWS, found.timed_out)
-        return csv_response(slot, started, CSV_COLUMNS, (_csv_row(hit) for hit in found.hits), known,
+        documents: dict[str, Document | None] = {}
+        return csv_response(slot, started, CSV_COLUMNS, (_csv_row(hit, documents) for hit in found.hits), known,
                             "policysearch.csv")
 
     return run_export(build)

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, abort, render_template, request
 from markupsafe import Markup
 
-from indexer.citation import gbt7714
+from indexer.citation import reference
 from indexer.errors import QueryError
 from indexer.highlight import HighlightTerms, highlight
 from indexer.models import Document
@@ -132,7 +132,7 @@ def show(doc_id: str) -> str:
             page=p.page,
             role=p.role,
             html=highlight(p.text, terms),
-            citation=f"{gbt7714(doc, p)} {permalink(doc.doc_id, p.para_id, external=True)}",
+            citation=reference(doc, p, permalink(doc.doc_id, p.para_id, external=True)),
             hit=steps.get(p.para_id),
         )
         for p in doc.paragraphs
@@ -149,7 +149,7 @@ def show(doc_id: str) -> str:
         feeds=[cited_by_feed(doc.doc_id, doc.title)],
         back_url=search_href(state) if state.pairs else None,
         rows=metadata_rows(doc),
-        doc_citation=f"{gbt7714(doc)} {permalink(doc.doc_id, external=True)}",
+        doc_citation=reference(doc, None, permalink(doc.doc_id, external=True)),
         source_url=safe_source_url(doc.source_url),
         paragraphs=paragraphs,
         hit_ids=hit_ids,

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import zlib
+from collections.abc import Sequence
 from dataclasses import asdict
 from typing import Any
 
@@ -32,9 +33,20 @@ FORMAT_VERSION = 8  # 6: tokenizer pickled as indexer.engine.tokenizer.PolicyTok
 # 8: a paragraph's departments are only those it names, leads or issued (no chapter/item
 # inheritance), ``leads`` on paragraph records, ``issuers`` on document records and in ``info``;
 # departments and their written forms in ``info``; ``indexed_at`` on the document record
-# (payload and info), so feeds date entries by indexing
+# (payload and info), so feeds date entries by indexing;
+# law paragraphs labelled by 款/项; ``article`` field (on an article's first paragraph, the
+# words of its other 款/项 that paragraph lacks)
 
 PARA, DOC = "p", "d"
+# Indexed on the first paragraph of a law article of several paragraphs: the words of the
+# article's other paragraphs (its later 款 and its 项) that the first paragraph does not hold
+# itself (``index_records`` gives the tokens; the stored value is only a placeholder text). A
+# query of several words matches that paragraph through ``text`` or this field, so the article is
+# one unit for matching (words in two 款 find the article) and the hit is its 第X条 paragraph;
+# since a word is in one of the two fields, never both, every paragraph the words match by
+# themselves scores as before. Words only, no positions (no phrase spans two 款); only
+# multi-paragraph articles have it.
+ARTICLE_FIELD = "article"
 # BM25F weight of a paragraph by its role: titles, headings and decisions carry the meaning.
 ROLE_BOOST = {"title": 2.0, "heading": 1.5, "decision": 1.4, "lead": 1.2}
 # Layout of the stored tuple of a paragraph record (trailing Nones are dropped). ``topics`` is
@@ -71,6 +83,7 @@ def build_schema() -> Schema:
         doc_number=KEYWORD(commas=True),  # its own 发文字号, and a law's promulgation/revision orders
         references=KEYWORD(commas=True),  # canonical 发文字号 cited by the document
         text=TEXT(analyzer=analyzer),
+        article=TEXT(analyzer=analyzer, phrase=False),  # ARTICLE_FIELD, on an article's first paragraph
         para=STORED(),  # tuple laid out as PARA_STORED
         info=STORED(),  # doc_info(doc), on the document record
         payload=STORED(),  # document record: the Document without its paragraphs …
@@ -88,8 +101,11 @@ def references_of(doc: Document) -> str:
     return keywords(doc.cited_numbers + [r.doc_number for r in doc.references if r.doc_number])
 
 
-def paragraph_record(doc: Document, para: Paragraph) -> dict[str, Any]:
-    """Fields of one paragraph record (plus ``_boost`` by role)."""
+def paragraph_record(doc: Document, para: Paragraph, rest: Sequence[Paragraph] = ()) -> dict[str, Any]:
+    """Fields of one paragraph record (plus ``_boost`` by role); ``rest`` are the other
+    paragraphs of the law article ``para`` opens (``articles.article_groups``), whose text the
+    ``article`` field is analysed from unless ``writer.index_records`` gives its tokens (only
+    the words ``para`` lacks)."""
     own_topics = keywords(para.topics)
     stored = [
         para.para_id,
@@ -110,6 +126,7 @@ def paragraph_record(doc: Document, para: Paragraph) -> dict[str, Any]:
         "leads": keywords(para.leads),
         "topics": own_topics or keywords(doc.topics),
         "text": para.text,
+        ARTICLE_FIELD: "\n".join(p.text for p in rest),
         "para": tuple(stored),
         "_boost": ROLE_BOOST.get(para.role, 1.0),
     }

@@ -18,7 +18,7 @@ from array import array
 from typing import Any
 
 from whoosh.compat import pickle
-from whoosh.formats import Positions
+from whoosh.formats import Frequency, Positions
 from whoosh.multiproc import SubWriterTask
 from whoosh.system import pack_uint
 from whoosh.writing import SegmentWriter
@@ -89,8 +89,9 @@ class FastSegmentWriter(SegmentWriter):
         self._memo: dict[tuple[str, Any], list[tuple[bytes, int, float, bytes]]] = {}
         self._fast_text = {
             name for name, field in self.schema.items()
-            if type(field.format) is Positions and isinstance(field.analyzer, PolicyTokenizer)
+            if type(field.format) in (Positions, Frequency) and isinstance(field.analyzer, PolicyTokenizer)
         }
+        self._positions = {name for name in self._fast_text if type(self.schema[name].format) is Positions}
 
     def add_document(self, **fields: Any) -> None:
         self._check_state()
@@ -144,8 +145,12 @@ class FastSegmentWriter(SegmentWriter):
                 return found
         if packed is not None and name in self._fast_text:
             fb = field.format.field_boost
-            items = [(word.encode("utf-8"), len(pl), len(pl) * fb, _encode_positions(pl))
-                     for word, pl in _positions(packed).items()]
+            if name in self._positions:
+                items = [(word.encode("utf-8"), len(pl), len(pl) * fb, _encode_positions(pl))
+                         for word, pl in _positions(packed).items()]
+            else:  # frequencies only (``Frequency.word_values``)
+                items = [(word.encode("utf-8"), len(pl), len(pl) * fb, pack_uint(len(pl)))
+                         for word, pl in _positions(packed).items()]
         else:
             items = list(field.index(value))
         if memo:

@@ -212,11 +212,13 @@ class IndexStore:
         tables = self.snapshot().tables
         return tables.derived(key, lambda: build(self))
 
-    def get_document(self, doc_id: str) -> Document | None:
+    def get_document(self, doc_id: str, with_paragraphs: bool = True) -> Document | None:
+        """The stored document (``with_paragraphs=False``: with an empty paragraph list, for
+        callers that need only its metadata, such as an export citing many documents)."""
         fields = self._thread_searcher().document(key=doc_id)
         if fields is None or "payload" not in fields:
             return None
-        return decode_document(fields["payload"], fields["paragraphs"])
+        return decode_document(fields["payload"], fields["paragraphs"] if with_paragraphs else None)
 
     def content_hash(self, doc_id: str) -> str | None:
         """The ``sha1`` of the source ``doc_id`` was indexed from (None when it is not indexed):

@@ -24,9 +24,10 @@ from whoosh.searching import Searcher
 from whoosh.util.filelock import try_for
 from whoosh.writing import SegmentWriter
 
-from indexer.analysis import Packed
+from indexer.analysis import Packed, join_packed
+from indexer.articles import article_groups
 from indexer.engine import orphans
-from indexer.engine.records import document_record, paragraph_record
+from indexer.engine.records import ARTICLE_FIELD, document_record, paragraph_record
 from indexer.engine.segwriter import FastSegmentWriter, FastSubWriter
 from indexer.errors import IndexLockedError, PolicySearchError
 from indexer.models import Document
@@ -135,10 +136,16 @@ def indexed_now() -> str:
 def index_records(doc: Document, tokens: Mapping[str, Packed]) -> Iterator[dict[str, Any]]:
     """The Whoosh records of one document, its paragraphs then its document record, with text
     and title pre-segmented from ``tokens`` (``{text: packed tokens}``)."""
+    rests = {group[0].para_id: group[1:] for group in article_groups(doc.paragraphs)}
     for para in doc.paragraphs:
-        rec = paragraph_record(doc, para)
+        rest = rests.get(para.para_id, [])
+        rec = paragraph_record(doc, para, rest)
         if para.text:
             rec["text"] = Presegmented(para.text, tokens[para.text])
+        if ARTICLE_FIELD in rec:  # the words of the article's other paragraphs it lacks itself
+            own = tokens[para.text] if para.text else None
+            rec[ARTICLE_FIELD] = Presegmented(
+                rec[ARTICLE_FIELD], join_packed([(p.text, tokens[p.text]) for p in rest if p.text], without=own))
         yield rec
     rec = document_record(doc)
     if doc.title:

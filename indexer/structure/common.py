@@ -55,3 +55,10 @@ def new_paragraph(paragraphs: list[Paragraph], text: str, page: int | None, **fi
     para = Paragraph(para_id=f"p{len(paragraphs) + 1}", text=text, page=page, **fields)  # type: ignore[arg-type]
     paragraphs.append(para)
     return para
+
+
+def untitled(kind: str, body: str | None = None, date: str | None = None) -> str:
+    """The label of a document whose source states no title: who (when known), what kind, and
+    when (``郧西县人民政府会议纪要（2024-02-03）``). Never a file path, never a guessed body."""
+    when = f"（{date}）" if date else ""
+    return f"{body or ''}{kind}{when}"

@@ -12,11 +12,12 @@ import re
 from typing import Any
 
 from indexer import topics
+from indexer.articles import article_groups, label_clauses
 from indexer.citation import document_id
 from indexer.docnumber import find_doc_numbers, normalize_doc_number
 from indexer.layout import DATE_TEXT, to_iso_date
 from indexer.models import Document, Extracted, Item, Layout, Paragraph, Parsed
-from indexer.structure.common import ARTICLE, CHAPTER, CN_DIGITS, cn_int, new_paragraph
+from indexer.structure.common import ARTICLE, CHAPTER, CN_DIGITS, cn_int, new_paragraph, untitled
 
 _NTH = rf"第[{CN_DIGITS}\d]+次"
 # What the meeting did, read in a lookahead so that a joint adoption (最高人民法院审判委员会第N次会议、
@@ -105,7 +106,7 @@ def read_promulgation(lines: list[str]) -> dict[str, Any]:
 def parse_law(extracted: Extracted, layout: Layout) -> Parsed:
     meta = extracted.meta
     raws = layout.paragraphs
-    title = meta.get("title") or (raws[0].text if raws else extracted.source)
+    title = meta.get("title") or (raws[0].text if raws else untitled("法规", meta.get("issuer"), meta.get("date")))
     doc = Document(
         doc_id=document_id(extracted), kind=meta.get("kind") or "other", title=title, source=extracted.source,
         source_url=meta.get("source_url"), fmt=extracted.fmt, sha1=extracted.sha1, issuer=meta.get("issuer"),
@@ -143,6 +144,8 @@ def parse_law(extracted: Extracted, layout: Layout) -> Parsed:
             para = new_paragraph(paragraphs, text, raw.page, label=article, item=chapter.label if chapter else None)
         if chapter:
             chapter.para_ids.append(para.para_id)
+    for group in article_groups(paragraphs):
+        label_clauses(group)  # 第三条第二款, 第三条第（一）项
     doc.paragraphs, doc.items = paragraphs, items
     stated = read_promulgation(header)
     order = stated.pop("order", None)

@@ -26,7 +26,7 @@ from indexer.references import find_references, titles_in
 from indexer.structure import matters
 from indexer.structure.actions import action_type, is_decision, opening_verb
 from indexer.structure.attendance import prose_attendees, read_block
-from indexer.structure.common import LEVEL1, LEVEL2, merge, new_paragraph
+from indexer.structure.common import LEVEL1, LEVEL2, merge, new_paragraph, untitled
 from indexer.structure.dating import dating_in, meeting_date
 from indexer.structure.opening import Opening, convened_at, find_chair, find_meeting, read_opening, stated_count
 from indexer.structure.suzhou_decisions import decision_action, follow_up, item_subject, lead_department
@@ -100,8 +100,10 @@ def parse_minutes(extracted: Extracted, layout: Layout) -> Parsed:
         type=op.type, chair_title=op.chair_title, acting=op.acting, term=op.term,
         agenda_count=stated_count(body_text), date_problem=problem,
     )
-    if not title:
-        title = f"{jur.name}第{op.number}次{op.name}纪要" if jur and op.number else extracted.source
+    if not title:  # the source states none: name the minutes as the genre does, from what the text says
+        meeting_name = op.name or "会议"
+        title = untitled(f"第{op.number}次{meeting_name}纪要" if op.number else f"{meeting_name}纪要",
+                         jur.name if jur else None, None if jur and op.number else date)
     doc = Document(
         # a news page about the meeting (市政府召开第120次常务会议) must not take the minutes' own id
         doc_id=document_id(extracted, meeting if "纪要" in (meta.get("title") or "纪要") else None),

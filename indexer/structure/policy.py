@@ -15,7 +15,7 @@ from indexer.docnumber import normalize_doc_number
 from indexer.layout import to_iso_date
 from indexer.models import Document, Extracted, Item, Layout, Paragraph, Parsed, RawParagraph
 from indexer.references import clean_title
-from indexer.structure.common import LEVEL1, LEVEL2, LEVEL3, heading_of, new_paragraph
+from indexer.structure.common import LEVEL1, LEVEL2, LEVEL3, heading_of, new_paragraph, untitled
 
 _ADDRESSEE_MAX = 200
 _ADDRESSEE_POSITION = 3  # 主送 comes right after the title (and a 发布时间 line on web pages)
@@ -93,7 +93,7 @@ def parse_sections(extracted: Extracted, layout: Layout, kind: str) -> Parsed:
     stated = meta.get("title") or meta.get("pdf_title") or meta.get("file_title")
     title, used = _title_block(raws, stated, authoritative=bool(meta.get("title")) and extracted.fmt == "jsonl")
     doc = Document(
-        doc_id=document_id(extracted), kind=kind, title=title or extracted.source, source=extracted.source,
+        doc_id=document_id(extracted), kind=kind, title=title or untitled("文件", meta.get("issuer"), meta.get("date")), source=extracted.source,
         source_url=meta.get("source_url"), fmt=extracted.fmt, sha1=extracted.sha1,
         issuer=meta.get("issuer") or meta.get("source_name"), page_count=layout.page_count, metadata=dict(layout.trailer),
     )
