@@ -154,7 +154,7 @@ def parse_cmd(path: Path, as_json: bool, no_ocr: bool, ocr_pages: int, ocr_page_
 @click.option("--topic", "topics", multiple=True)
 @click.option("--kind", "kinds", multiple=True, type=click.Choice(["minutes", "report", "policy", "other"]))
 @click.option("--meeting", "meetings", multiple=True)
-@click.option("--sort", type=click.Choice(["relevance", "newest", "oldest"]), default="relevance", show_default=True)
+@click.option("--sort", type=click.Choice(["relevance", "newest", "oldest", "indexed"]), default="relevance", show_default=True)
 @click.option("--page", type=int, default=1, show_default=True)
 @click.option("--per-page", type=int, default=10, show_default=True)
 @click.option("--region", "jurisdictions", multiple=True,

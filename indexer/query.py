@@ -34,7 +34,7 @@ from indexer.spelling import SpellVocabulary, candidate_words
 
 log = logging.getLogger(__name__)
 
-SORTS = ("relevance", "newest", "oldest")
+SORTS = ("relevance", "newest", "oldest", "indexed")  # indexed: most recently indexed first (feeds)
 GROUPS = ("doc", "para")
 GROUP_DEPTH = 20  # paragraphs ranked per wanted document on the first try of a grouped search
 GROUP_DEPTH_MAX = 200_000  # deepest paragraph ranking a grouped search reads
@@ -71,7 +71,7 @@ def validate(params: SearchParams) -> None:
     """Refuse parameters that cannot be honoured, with a message the web can show as is."""
     if params.sort not in SORTS:
         shown = params.sort[:40] + ("…" if len(params.sort) > 40 else "")  # echoed once, bounded
-        raise QueryError(f"排序方式无效：{shown}（可选 relevance / newest / oldest）")
+        raise QueryError(f"排序方式无效：{shown}（可选 relevance / newest / oldest / indexed）")
     if params.group not in GROUPS:
         raise QueryError(f"分组方式无效：{params.group[:40]}（可选 doc / para）")
     for name in ("page", "per_page"):
@@ -196,7 +196,8 @@ def _rank(store: SearchableStore, params: SearchParams, wanted: int,
         matched = facets.apply_selections(found.base, chosen)
         ranked: list[tuple[int, float | None]] = list(found.ranked)
         if not scored:
-            ranked = [(n, None) for n in snap.by_date(matched, depth, newest=sort == "newest")]
+            ranked = [(n, None) for n in snap.by_date(matched, depth, newest=sort != "oldest",
+                                                      by="indexed" if sort == "indexed" else "date")]
         groups = group_ranked(ranked, snap.doc_of, wanted) if grouped else []
         if not grouped or len(groups) >= wanted or len(ranked) < depth or depth >= GROUP_DEPTH_MAX \
                 or found.timed_out:

@@ -89,6 +89,12 @@ def test_a_back_filled_old_document_is_updated_when_it_was_indexed(tmp_path: Pat
     client = create_app({"INDEX_DIR": str(index), "TESTING": True}).test_client()
     assert client.get("/api/doc/gov-backfill-2001").get_json()["indexed_at"] == backfilled
     feed = ET.fromstring(client.get("/search.atom?q=就业").data)
+    entries = feed.findall(f"{ATOM}entry")
+    assert len(entries) > 1
+    # first however many newer-dated documents fill the feed: it lists the latest indexed first
+    assert "/doc/gov-backfill-2001?" in entries[0].findtext(f"{ATOM}id")
+    by_date = client.get("/api/search?q=就业&sort=newest&per_page=100").get_json()["hits"]
+    assert by_date[-1]["doc_id"] == "gov-backfill-2001"
     [entry] = [e for e in feed.findall(f"{ATOM}entry") if "/doc/gov-backfill-2001?" in e.findtext(f"{ATOM}id")]
     assert entry.findtext(f"{ATOM}published") == "2001-05-08T00:00:00Z"
     assert entry.findtext(f"{ATOM}updated") == backfilled != entry.findtext(f"{ATOM}published")

@@ -100,7 +100,8 @@ def search_csv() -> Response:
 
 @bp.get("/search.atom")
 def search_atom() -> Response:
-    params = replace(_params(), sort="newest", page=1, per_page=ATOM_ENTRIES)
+    # most recently indexed first: a back-filled old document is in the feed, dated when indexed
+    params = replace(_params(), sort="indexed", page=1, per_page=ATOM_ENTRIES)
     result = run_search(resources().store, params)
     entries = [
         {**hit, "link": permalink(hit["doc_id"], hit["para_id"], params.q, external=True)}

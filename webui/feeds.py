@@ -1,7 +1,7 @@
 """Atom feeds a reader can subscribe to, and the names and addresses pages advertise them by.
 
-Three feeds, all served by ``api``: a search (any query and filters, newest first:
-``/search.atom``), a department's documents (the same feed with ``dept=``), and the documents
+Three feeds, all served by ``api``: a search (any query and filters, most recently indexed first,
+so a back-filled old document shows up: ``/search.atom``), a department's documents (the same feed with ``dept=``), and the documents
 citing one document (``/doc/<id>/cited-by.atom``, from the corpus tables). Pages list theirs as ``feeds`` (title,
 href) and ``base.html`` turns them into ``<link rel="alternate">`` so feed readers find them.
 The title of a search feed names its query and every filter, built here from the ``QueryState``
@@ -14,7 +14,7 @@ from flask import url_for
 from .params import QueryState, filter_chips
 
 SITE = "政策文件检索"
-# Keys a feed ignores: it has its own page, order (newest first) and size.
+# Keys a feed ignores: it has its own page, order (most recently indexed first) and size.
 FEED_KEYS = ("page", "sort", "per_page")
 
 

@@ -23,7 +23,7 @@ MULTI_FILTERS = tuple(spec.url_key for spec in SEARCH_FACETS)
 SINGLE_KEYS = ("q", "year_from", "year_to", "sort", "page", "per_page", "group")
 KNOWN_KEYS = frozenset(MULTI_FILTERS + SINGLE_KEYS)
 
-SORT_LABELS = {"relevance": "相关度", "newest": "最新", "oldest": "最早"}
+SORT_LABELS = {"relevance": "相关度", "newest": "最新", "oldest": "最早", "indexed": "最近收录"}
 # every filter a page reads (the decisions table's too: a bad 决定或表述 value must name its filter)
 FILTER_LABELS = {**{spec.url_key: spec.label for spec in DECISION_FACETS},
                  **{spec.url_key: spec.label for spec in SEARCH_FACETS}}

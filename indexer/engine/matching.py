@@ -299,16 +299,18 @@ def _top(collector: _MatchCollector) -> list[tuple[int, float]]:
     return [(results.docnum(i), results.score(i)) for i in range(len(results.top_n))]
 
 
-def by_date(tables: GenerationTables, docs: AbstractSet[int] | None, limit: int, newest: bool) -> list[int]:
-    """First ``limit`` docnums by date; same-date paragraphs in reading order, undated last.
+def by_date(tables: GenerationTables, docs: AbstractSet[int] | None, limit: int, newest: bool,
+            by: str = "date") -> list[int]:
+    """First ``limit`` docnums by date (``by="indexed"``: by when they were indexed, then by
+    date); same-key paragraphs in reading order, unknown last.
 
     A big result set (browsing every paragraph by date) is read off the generation's
-    date order instead of sorting hundreds of thousands of docnums per request."""
+    order instead of sorting hundreds of thousands of docnums per request."""
     if docs is not None and len(docs) <= DATE_SORT_MAX:
-        days = tables.date_keys
+        keys = tables.sort_keys(by)
         sign = -1 if newest else 1
-        return heapq.nsmallest(limit, docs, key=lambda n: (days[n] == 0, sign * days[n], n))
-    order = tables.date_order(newest)
+        return heapq.nsmallest(limit, docs, key=lambda n: (keys[n] == 0, sign * keys[n], n))
+    order = tables.order(by, newest)
     if docs is None:
         return order[:limit]
     return list(islice((n for n in order if n in docs), limit))

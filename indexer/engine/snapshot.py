@@ -100,8 +100,8 @@ class Snapshot:
                 scope = members if scope is None else scope & members
         return matching.run(self.searcher, found, MatchRequest(scope, selections, limit, deadline, scored))
 
-    def by_date(self, docs: AbstractSet[int] | None, limit: int, newest: bool) -> list[int]:
-        return matching.by_date(self.tables, docs, limit, newest)
+    def by_date(self, docs: AbstractSet[int] | None, limit: int, newest: bool, by: str = "date") -> list[int]:
+        return matching.by_date(self.tables, docs, limit, newest, by)
 
     def hit_fields(self, docnum: int) -> dict[str, Any]:
         return self.tables.hit_fields(docnum, self.searcher.stored_fields(docnum)["para"])

@@ -48,7 +48,8 @@ class GenerationTables:
     record_doc: dict[int, str]  # docnum of a document record -> doc_id
     facets: facets.FacetIndex
     date_keys: list[int]  # docnum -> yyyymmdd (0: undated)
-    _orders: dict[bool, list[int]] = field(default_factory=dict)
+    _keys: dict[str, list[int]] = field(default_factory=dict)
+    _orders: dict[tuple[str, bool], list[int]] = field(default_factory=dict)
     _doc_level: dict[Any, array] = field(default_factory=dict)
     _doc_level_size: int = 0
     _doc_level_sets: dict[Any, frozenset[int]] = field(default_factory=dict)
@@ -61,15 +62,31 @@ class GenerationTables:
         """Sorted docnums of all paragraph records (not whole-document records)."""
         return self.facets.paragraphs
 
-    def date_order(self, newest: bool) -> list[int]:
-        """Every paragraph docnum by date (newest or oldest first; same date in reading order,
-        undated last), built on first use."""
-        found = self._orders.get(newest)
+    def sort_keys(self, by: str) -> list[int]:
+        """docnum -> its sort key (0: unknown). ``date``: the document's date as yyyymmdd;
+        ``indexed``: when its document was written to the index (yyyymmddHHMMSS, one stamp per
+        commit), then its date, so a feed lists a back-filled old document among the new ones.
+        Built on first use."""
+        if by == "date":
+            return self.date_keys
+        found = self._keys.get(by)
         if found is None:
-            days, sign = self.date_keys, -1 if newest else 1
-            found = sorted(self.paragraphs, key=lambda n: (days[n] == 0, sign * days[n], n))
+            stamps = {i: int("".join(filter(str.isdigit, d.indexed_at or ""))[:14] or 0) * 10**8 + date_key(d.date)
+                      for i, d in self.docs.items()}
+            found = [stamps.get(i, 0) if i else 0 for i in self.owner]
             with self._lock:
-                self._orders[newest] = found
+                self._keys[by] = found
+        return found
+
+    def order(self, by: str, newest: bool) -> list[int]:
+        """Every paragraph docnum by ``sort_keys(by)`` (newest or oldest first; same key in
+        reading order, unknown last), built on first use."""
+        found = self._orders.get((by, newest))
+        if found is None:
+            keys, sign = self.sort_keys(by), -1 if newest else 1
+            found = sorted(self.paragraphs, key=lambda n: (keys[n] == 0, sign * keys[n], n))
+            with self._lock:
+                self._orders[(by, newest)] = found
         return found
 
     def doc_paragraphs(self, key: Any, records: Callable[[], Iterable[int]]) -> array:
