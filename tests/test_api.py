@@ -85,7 +85,7 @@ def test_filters_sort_and_paging_parameters_reach_the_engine(fclient: FlaskClien
     ("page=abc", "页码无效：abc（应为正整数）"),
     ("page=1000000000", "最多只能翻到第 10000 条结果 (only the first 10000 results can be paged through)"),
     ("per_page=1000", "每页条数必须在 1 到 100 之间 (per_page must be 1..100, got 1000)"),
-    ("sort=random", "排序方式无效：random（可选 relevance / newest / oldest）"),
+    ("sort=random", "排序方式无效：random（可选 relevance / newest / oldest / indexed）"),
     ("year=abc", "年份无效：abc（应为 1900–2100 之间的四位数字）"),
     ("dept=%00", "筛选条件“涉及部门”的值无效"),
     ("dept=" + "x" * 101, "筛选条件“涉及部门”的值无效"),

@@ -135,7 +135,7 @@ def test_a_huge_sort_value_is_echoed_once_and_capped(fclient: FlaskClient) -> No
     assert len(response.data) < 500
     message = response.get_json()["error"]
     assert message.count("z" * 40) == 1 and "z" * 41 not in message
-    assert message == f"排序方式无效：{'z' * 40}…（可选 relevance / newest / oldest）"
+    assert message == f"排序方式无效：{'z' * 40}…（可选 relevance / newest / oldest / indexed）"
     page = fclient.get("/", query_string={"q": "安全", "sort": value})
     assert page.status_code == 400
     assert len(re.findall(rb"z{41,}", page.data)) == 1  # the message is capped; the form keeps the state once
