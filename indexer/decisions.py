@@ -265,9 +265,3 @@ def department_activity(
         "recent_items": sorted(mine, key=lambda i: (i.date or "", i.doc_id, i.label), reverse=True),
     }
 
-
-def canonical_departments(
-    names: Iterable[str], canonical: Callable[[str], str | None]
-) -> list[str]:
-    """Facet values as typed in a URL (alias or full name) -> canonical names, unknown kept."""
-    return list(dict.fromkeys(canonical(n) or n for n in names if n))

@@ -26,7 +26,7 @@ documents.
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from typing import Any
 
 from indexer.deptdirectory import DeptDirectory, directory_for
@@ -75,6 +75,11 @@ class DepartmentNames:
         names.append(written)
         present = [n for n in dict.fromkeys(names) if n in self.known]
         return tuple(present) or (suzhou or written,)
+
+
+    def resolve_all(self, names: Iterable[str]) -> list[str]:
+        """Every canonical name the typed ``names`` denote, in order, once each."""
+        return list(dict.fromkeys(n for name in names for n in self.resolve(name)))
 
 
 def written_forms(directory: DeptDirectory) -> dict[str, list[str]]:

@@ -52,12 +52,6 @@ Departments = Callable[[str], tuple[str, ...]]
 _DEPT_FIELDS = {"department": "departments", "lead": "leads"}
 
 
-def resolve_department(name: str) -> str:
-    """Canonical department for a name, abbreviation or alias in Suzhou's gazetteer (unknown
-    names pass through). Searches resolve through ``indexer.deptnames``, per jurisdiction."""
-    return get_gazetteer().canonical(name) or name.strip()
-
-
 def resolve_kind(value: str) -> str:
     kind = KINDS.get(value.strip().lower())
     if kind is None:
@@ -367,14 +361,12 @@ def compile_query(tree: Node | None, mode: str = "and", departments: Departments
     """Query tree for ``tree``; ``mode="or"`` ORs implicit conjunctions (the fallback).
     ``departments`` resolves department names (a search passes the index's, per jurisdiction:
     ``indexer.deptnames.DepartmentNames.resolve``)."""
-    compiler = _Compiler(mode, departments)
+    # Several typed words that must all match: a law article is one unit, so the words may sit
+    # in different 款 of it. One word (even one jieba splits: 房屋租赁合同), or the fallback (which
+    # ranks by the words each paragraph holds itself), keeps to the paragraph.
+    article = tree is not None and mode == "and" and _typed_words(tree) >= 2
+    compiler = _Compiler(mode, departments, article=article)
     query = compiler.compile(tree) if tree is not None else None
-    if tree is not None and query is not None and mode == "and" and _typed_words(tree) >= 2:
-        # Several typed words that must all match: a law article is one unit, so the words may
-        # sit in different 款 of it. One word (even one jieba splits: 房屋租赁合同), or the
-        # fallback (which ranks by the words each paragraph holds itself), keeps to the paragraph.
-        compiler = _Compiler(mode, departments, article=True)
-        query = compiler.compile(tree)
     if isinstance(query, qt.Not):
         query = qt.And((qt.Every(), query))
     compiler.out.query = query

@@ -9,7 +9,6 @@ import pytest
 
 from indexer.decisions import (
     DecisionQuery,
-    canonical_departments,
     decision_rows,
     department_activity,
     facets,
@@ -199,11 +198,6 @@ def test_department_activity_per_year_with_topics() -> None:
     ]
     assert [r.para_id for r in activity["led"]] == ["p5", "p2"]
     assert [(i.doc_id, i.label, i.para_id) for i in activity["recent_items"]] == [("sz-120", "二", "p4"), ("sz-99", "一", "p2")]
-
-
-def test_canonical_departments_maps_aliases_keeps_unknown() -> None:
-    table = {"市工信局": ICT, ICT: ICT}
-    assert canonical_departments(["市工信局", ICT, "", "未知局"], table.get) == [ICT, "未知局"]
 
 
 def test_seed_minutes_decisions_with_actions_and_lead_departments() -> None:

@@ -59,7 +59,7 @@ def parse_decision_args(state: QueryState) -> DecisionRequest:
     query = DecisionQuery(
         q=state.get("q").strip(),
         # an alias means each jurisdiction's own body (indexer.deptnames), as in the search
-        departments=list(dict.fromkeys(n for v in filter_values(state, "dept") for n in names.resolve(v))),
+        departments=names.resolve_all(filter_values(state, "dept")),
         years=[year_value(v) for v in filter_values(state, "year")],
         actions=filter_values(state, "action"),
         places=filter_values(state, "region"),

@@ -10,11 +10,11 @@ from typing import Any, TypeVar
 from flask import Blueprint, Flask, redirect, render_template, request, url_for
 
 from indexer.decisions import department_activity
+from indexer.deptnames import gazetteer_only
 from indexer.errors import QueryError
 from indexer.gazetteer import get_gazetteer
 from indexer.query import SearchParams
 from indexer.query import search as run_search
-from indexer.querycompile import resolve_department
 
 from .decisions import row_json
 from .feeds import search_feed
@@ -95,9 +95,10 @@ def department_page(name: str) -> Any:
     known = gazetteer.department(name)
     tables = corpus_tables()
     activity = department_activity(tables.items, tables.decisions, name)
-    # the search facet reads Suzhou's abbreviations as Suzhou's bodies: a name kept as written
-    # in another city's text (市政府) is not searched for, its documents are listed instead
-    searchable = resolve_department(name) == name
+    # a name Suzhou's gazetteer reads as another body (市政府, kept as written in a text whose
+    # city is not named) would also select that body: it is not searched for, its documents
+    # are listed instead
+    searchable = gazetteer_only(name) == (name,)
     mentions: dict[str, Any] = run_search(resources().store, SearchParams(departments=[name], sort="newest", per_page=MENTIONS_SHOWN,
                                                           group="para")) if searchable else {"hits": [], "total": 0}
     per_year = _bars(activity["per_year"])

@@ -32,9 +32,10 @@ DOC_LEVEL_CACHE = 8_000_000  # paragraph docnums of cached document-level condit
 DOC_LEVEL_SETS = 4  # cached filter sets (year ranges, kinds: ~40 bytes per paragraph)
 
 
-def date_key(date: str | None) -> int:
-    """ISO date (or a prefix of one) as yyyymmdd, 0 when unknown."""
-    return int("".join(filter(str.isdigit, date or ""))[:8].ljust(8, "0") or 0)
+def date_key(date: str | None, digits: int = 8) -> int:
+    """ISO date (or a prefix of one) as yyyymmdd, 0 when unknown; ``digits=14`` keeps the time
+    of an ISO timestamp (yyyymmddHHMMSS)."""
+    return int("".join(filter(str.isdigit, date or ""))[:digits].ljust(digits, "0") or 0)
 
 
 @dataclass
@@ -71,8 +72,7 @@ class GenerationTables:
             return self.date_keys
         found = self._keys.get(by)
         if found is None:
-            stamps = {i: int("".join(filter(str.isdigit, d.indexed_at or ""))[:14] or 0) * 10**8 + date_key(d.date)
-                      for i, d in self.docs.items()}
+            stamps = {i: date_key(d.indexed_at, 14) * 10**8 + date_key(d.date) for i, d in self.docs.items()}
             found = [stamps.get(i, 0) if i else 0 for i in self.owner]
             with self._lock:
                 self._keys[by] = found
