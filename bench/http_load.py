@@ -45,8 +45,9 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def serve_command(index_dir: Path, port: int) -> list[str]:
-    return [sys.executable, "-m", "indexer", "--index", str(index_dir), "serve", "--host", HOST, "--port", str(port)]
+def serve_command(index_dir: Path, port: int, *options: str) -> list[str]:
+    return [sys.executable, "-m", "indexer", "--index", str(index_dir), "serve", "--host", HOST, "--port", str(port),
+            *options]
 
 
 def _get(port: int, path: str, timeout: float) -> tuple[int, bytes]:

@@ -52,6 +52,7 @@ class BenchResults:
     fallbacks: list[str] = field(default_factory=list)  # queries our build answered with its OR fallback
     cold_start_s: list[float] = field(default_factory=list)
     http: LoadResult | None = None
+    http_uncached: LoadResult | None = None  # the same load on a server started with --result-cache 0
     clients: int = 0
     notes: list[str] = field(default_factory=list)
 
@@ -106,6 +107,19 @@ def evaluate(r: BenchResults) -> list[Target]:
         _target("index size vs naive build", "≤ 1.5×",
                 _ratio(r.ours.size_bytes, r.naive.size_bytes) if r.ours and r.naive else None, ".2f", "×", lambda v: v <= 1.5),
     ]
+
+
+def _load_lines(label: str, h: LoadResult) -> list[str]:
+    lines = [
+        f"- {label}: **{h.requests:,} requests, {h.errors} errors, {h.rps:.1f} requests/s**, p50 {h.latency.p50:.1f} ms, "
+        f"p95 {h.latency.p95:.1f} ms, p99 {h.latency.p99:.1f} ms, max {h.latency.max:.1f} ms; peak RSS of the server "
+        f"process (and children) **{h.peak_rss_mb:.0f} MB**",
+    ]
+    lines += [
+        f"  - {kind}: {s.n:,} requests, p50 {s.p50:.1f} ms, p95 {s.p95:.1f} ms, p99 {s.p99:.1f} ms, max {s.max:.1f} ms"
+        for kind, s in h.by_kind.items()
+    ]
+    return lines + [f"  - error sample: `{e}`" for e in h.error_samples]
 
 
 def _verdict(ok: bool | None) -> str:
@@ -246,18 +260,14 @@ def render(r: BenchResults) -> str:
             f"over {len(r.cold_start_s)} starts ({', '.join(f'{s:.2f}' for s in r.cold_start_s)} s)"
         )
     if r.http:
-        h = r.http
-        lines += [
-            f"- HTTP load: {r.clients} concurrent clients for {h.seconds:.0f} s (JSON searches, search pages, filtered "
-            f"searches, document pages): **{h.requests:,} requests, {h.errors} errors, {h.rps:.1f} requests/s**, "
-            f"p50 {h.latency.p50:.1f} ms, p95 {h.latency.p95:.1f} ms, p99 {h.latency.p99:.1f} ms, max {h.latency.max:.1f} ms",
-            f"- peak RSS of the server process (and children) during the load: **{h.peak_rss_mb:.0f} MB**",
-        ]
-        lines += [
-            f"  - {kind}: {s.n:,} requests, p50 {s.p50:.1f} ms, p95 {s.p95:.1f} ms, p99 {s.p99:.1f} ms, max {s.max:.1f} ms"
-            for kind, s in h.by_kind.items()
-        ]
-        lines += [f"  - error sample: `{e}`" for e in h.error_samples]
+        lines += _load_lines(f"HTTP load: {r.clients} concurrent clients for {r.http.seconds:.0f} s (JSON searches, "
+                             "search pages, filtered searches, document pages; a fresh server, as `serve` starts)",
+                             r.http)
+    if r.http_uncached:
+        lines += _load_lines(
+            "the same load on a server started with `--result-cache 0`: the load cycles through its "
+            f"{len(QUERIES)} queries × 4 requests, so above most repeats are answered from the result cache; "
+            "here every request searches", r.http_uncached)
     if not (r.cold_start_s or r.http):
         lines.append("- not measured in this run")
     lines += ["", "## Index size on disk", ""]

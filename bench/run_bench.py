@@ -75,9 +75,20 @@ def _measure_server(index_dir: Path, corpus: Corpus, args: argparse.Namespace, r
         log.info("server ready in %.2f s", ready)
         if n + 1 < args.cold_starts:
             stop_server(proc)
+    paths = request_mix(queries, _sample_doc_ids(corpus))
     try:
         log.info("HTTP load: %d clients for %g s", args.clients, args.http_seconds)
-        results.http = run_load(port, request_mix(queries, _sample_doc_ids(corpus)), args.clients, args.http_seconds, proc.pid)
+        results.http = run_load(port, paths, args.clients, args.http_seconds, proc.pid)
+    finally:
+        stop_server(proc)
+    # The load repeats its requests, which the result cache answers: the same load without it
+    # shows what searching itself costs under load.
+    port = free_port()
+    proc, _ = start_server(serve_command(index_dir, port, "--result-cache", "0"), port, probe,
+                           args.work_dir / "server.log")
+    try:
+        log.info("HTTP load without the result cache: %d clients for %g s", args.clients, args.http_seconds)
+        results.http_uncached = run_load(port, paths, args.clients, args.http_seconds, proc.pid)
     finally:
         stop_server(proc)
 

@@ -21,6 +21,9 @@ dictionary: ``data/policy_terms.txt`` and every department name and alias of the
 from __future__ import annotations
 
 import logging
+import os
+import pickle
+import tempfile
 import threading
 from array import array
 from collections.abc import Iterator, Sequence
@@ -108,11 +111,14 @@ class Segmenter:
         folder = cache_dir(cache)
         self._jieba.tmp_dir = str(folder)
         self._jieba.cache_file = str(folder / "jieba.cache")
-        self._jieba.initialize()
-        for e in entries:
-            if e.freq is None and self._jieba.FREQ.get(e.word, 0) > 0:
-                continue  # already a jieba word: its own frequency is better calibrated
-            self._jieba.add_word(e.word, e.freq or DOMAIN_FREQ, e.tag)
+        prepared = folder / f"segmenter-{jieba.__version__}-{self.version}.pickle"
+        if not self._load(prepared):
+            self._jieba.initialize()
+            for e in entries:
+                if e.freq is None and self._jieba.FREQ.get(e.word, 0) > 0:
+                    continue  # already a jieba word: its own frequency is better calibrated
+                self._jieba.add_word(e.word, e.freq or DOMAIN_FREQ, e.tag)
+            self._save(prepared)
         self._freq = self._jieba.FREQ
         self._covers: dict[str, list[list[str]]] = {}
         self._word_info: dict[str, tuple[tuple[str, int], ...]] = {}
@@ -121,6 +127,35 @@ class Segmenter:
     @property
     def cache_file(self) -> str:
         return self._jieba.cache_file
+
+    def _load(self, path: Path) -> bool:
+        """jieba's dictionary with the domain words already added, from ``path``.
+
+        jieba keeps its prefix dictionary (half a million entries) as a marshal file that takes
+        0.8 s to load, a third of a server's start; the same table pickled loads in 0.2 s, and
+        keyed by jieba's and our dictionary's versions it needs no domain words added again.
+        """
+        try:
+            with path.open("rb") as f:
+                freq, total, tags = pickle.load(f)
+        except FileNotFoundError:
+            return False
+        except Exception as exc:  # noqa: BLE001 (a truncated or foreign file: prepared again)
+            log.info("prepared dictionary %s unreadable (%s); preparing it again", path, exc)
+            return False
+        self._jieba.FREQ, self._jieba.total, self._jieba.user_word_tag_tab = freq, total, tags
+        self._jieba.initialized = True
+        return True
+
+    def _save(self, path: Path) -> None:
+        table = (self._jieba.FREQ, self._jieba.total, self._jieba.user_word_tag_tab)
+        try:
+            fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+            with os.fdopen(fd, "wb") as f:
+                pickle.dump(table, f, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, path)
+        except OSError as exc:  # a read-only cache folder only costs the next start its speed
+            log.info("could not keep the prepared dictionary at %s (%s)", path, exc)
 
     def is_word(self, word: str) -> bool:
         return self._freq.get(word, 0) > 0

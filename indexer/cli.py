@@ -267,10 +267,12 @@ def doctor(obj, fix: bool) -> None:
               help="CSV exports running at once; more are refused with 503, so searches keep their threads.")
 @click.option("--export-seconds", default=30, show_default=True, type=click.IntRange(1, 3600),
               help="Time budget of one export; it stops there and says so in its last row.")
+@click.option("--result-cache", default=256, show_default=True, type=click.IntRange(0, 100_000),
+              help="Search answers kept for the index generation being served (0: none).")
 @click.pass_obj
 @_die_on_errors
 def serve(obj, host: str, port: int, threads: int, base_url: str | None, idle_timeout: int,
-          export_slots: int | None, export_seconds: int) -> None:
+          export_slots: int | None, export_seconds: int, result_cache: int) -> None:
     """Serve the web UI and JSON API with a production WSGI server."""
     from webui import create_app
     from webui.exports import slots_for
@@ -285,7 +287,7 @@ def serve(obj, host: str, port: int, threads: int, base_url: str | None, idle_ti
     if slots >= threads:
         log.warning("%d export slots for %d worker threads: exports can hold every thread", slots, threads)
     app = create_app({"INDEX_DIR": str(obj["index"]), "PUBLIC_BASE_URL": base_url,
-                      "EXPORT_SLOTS": slots, "EXPORT_SECONDS": export_seconds})
+                      "EXPORT_SLOTS": slots, "EXPORT_SECONDS": export_seconds, "RESULT_CACHE": result_cache})
     run_server(app, host=host, port=port, threads=threads, idle_timeout=idle_timeout)
 
 

@@ -164,9 +164,9 @@ class ReferenceResolver:
         if not short:
             return None
         candidates = {
-            title_key(t): t
+            key: t
             for t in (*(t for t, _ in citing.references), *citing.subjects)
-            if title_key(t) != short and title_key(t).endswith(short)
+            if (key := title_key(t)) != short and key.endswith(short)
         }
         return next(iter(candidates.values())) if len(candidates) == 1 else None
 

@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date as Date
+from functools import lru_cache
 from typing import Any
 
 from .models import MEETING_KINDS, Document
@@ -52,8 +53,14 @@ def title_key(title: str, places: Iterable[str] = ()) -> str:
     """Matching key of a title: tolerant of 《》, status markers, places, 关于/印发 wrappers.
 
     Two titles of the same policy at different stages (reviewed draft, issued document, a later
-    citation) give the same key; the display title is never replaced by it.
+    citation) give the same key; the display title is never replaced by it. Memoised: resolving
+    the corpus's references asks for the keys of the same few thousand titles about 100,000 times.
     """
+    return _title_key(title, tuple(places))
+
+
+@lru_cache(maxsize=65536)
+def _title_key(title: str, places: tuple[str, ...]) -> str:
     s = fold("".join(title.split()))
     s = s.replace("《", "").replace("》", "").replace("〈", "").replace("〉", "")
     m = _PROMULGATION.match(s)

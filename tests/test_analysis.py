@@ -6,6 +6,7 @@ import tempfile
 import threading
 from pathlib import Path
 
+import jieba
 import pytest
 from whoosh.fields import TEXT, Schema
 from whoosh.filedb.filestore import RamStorage
@@ -154,6 +155,22 @@ def test_cache_lives_in_the_project_cache_folder(tmp_path: Path, monkeypatch):  
     assert (tmp_path / "cache" / "jieba.cache").is_file()
     assert (tmp_path / "cache").stat().st_mode & 0o777 == 0o700
     assert seg.words("两客一危") == ["两客一危"]
+
+
+def test_the_prepared_dictionary_is_reused_per_dictionary_version_and_rebuilt_when_unreadable(tmp_path: Path):
+    cache = tmp_path / "cache"
+    first = Segmenter(entries=[DictEntry("两客一危")], cache=cache)
+    prepared = sorted(p.name for p in cache.glob("segmenter-*.pickle"))
+    assert prepared == [f"segmenter-{jieba.__version__}-{first.version}.pickle"]
+    (cache / "jieba.cache").unlink()  # the prepared table alone is enough
+    again = Segmenter(entries=[DictEntry("两客一危")], cache=cache)
+    assert not (cache / "jieba.cache").exists()
+    assert again.words("两客一危车辆") == first.words("两客一危车辆") == ["两客一危", "车辆"]
+    other = Segmenter(entries=[DictEntry("放管服")], cache=cache)  # another dictionary: its own table
+    assert other.words("两客一危") != ["两客一危"] and other.words("放管服") == ["放管服"]
+    assert len(list(cache.glob("segmenter-*.pickle"))) == 2
+    (cache / prepared[0]).write_bytes(b"truncated")
+    assert Segmenter(entries=[DictEntry("两客一危")], cache=cache).words("两客一危") == ["两客一危"]
 
 
 def test_a_foreign_cache_in_the_temp_dir_is_never_read(tmp_path: Path, monkeypatch):  # J5

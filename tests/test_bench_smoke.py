@@ -204,6 +204,7 @@ def test_whole_bench_runs_on_a_tiny_corpus(tiny_corpus: Path, tmp_path: Path) ->
     assert (data["naive"]["documents"], data["naive"]["paragraphs"]) == (6, 235)
     assert data["limit"]["tokens"] == 5102
     assert data["http"]["errors"] == 0 and data["http"]["requests"] > 0
+    assert data["http_uncached"]["errors"] == 0 and data["http_uncached"]["requests"] > 0
     assert len(data["cold_start_s"]) == 1
     queries = [q for _, q in QUERIES]
     ours_hits = dict(zip(queries, data["ours_queries"]["hits"]))
@@ -213,4 +214,5 @@ def test_whole_bench_runs_on_a_tiny_corpus(tiny_corpus: Path, tmp_path: Path) ->
     page = out.read_text(encoding="utf-8")
     assert page.startswith("# Performance\n")
     assert f"- corpus: whole corpus `{tiny_corpus}`: 6 documents, 235 non-empty lines, 0.0 MB of text" in page
+    assert "- the same load on a server started with `--result-cache 0`" in page
     assert "| `再生资源回收` |" in page

@@ -79,7 +79,8 @@ def test_same_index_as_whoosh(tmp_path: Path, docs):
         multi_block += len(expected) > 128
     assert multi_block > 20  # terms spanning several 128-posting blocks were compared
     assert _columns(tmp_path / "fast") == _columns(tmp_path / "whoosh")
-    assert sorted(_columns(tmp_path / "fast")) == ["._article_len.col", "._stored.col", "._text_len.col", "._title_len.col"]
+    assert sorted(_columns(tmp_path / "fast")) == [
+        "._article_len.col", "._stored.col", "._text_len.col", "._title_len.col", ".info.col", ".paragraphs.col"]
 
 
 def test_a_commit_that_merges_older_segments(tmp_path: Path, docs):

@@ -266,6 +266,28 @@ def test_readonly_store_sees_new_commits_without_reopening(store: IndexStore, tm
     reader.close()
 
 
+def test_a_settled_folder_is_not_listed_again_and_a_commit_is_still_seen(store: IndexStore, tmp_path: Path,
+                                                                          monkeypatch):
+    """A request takes several snapshots; while no commit lands, only the folder's time is read."""
+    import os
+
+    from whoosh.filedb.filestore import FileStorage
+    folder = tmp_path / "index"
+    past = time.time() - 10
+    os.utime(folder, (past, past))
+    reader = IndexStore.open(folder)
+    assert _total(reader, "城市更新") == 0  # checks with a listing, then trusts the settled time
+    listings: list[int] = []
+    real_list = FileStorage.list
+    monkeypatch.setattr(FileStorage, "list", lambda self: listings.append(1) or real_list(self))
+    assert _total(reader, "城市更新") == 0
+    assert listings == []
+    doc = employment_policy()
+    index_documents(store, [changed(doc, paragraphs=[Paragraph("p1", "推进城市更新行动")])])
+    assert _total(reader, "城市更新") == 1
+    reader.close()
+
+
 def test_searches_from_many_threads_agree(store: IndexStore):
     totals: list[list[int]] = []
 

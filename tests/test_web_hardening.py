@@ -24,6 +24,7 @@ from indexer import query
 from indexer.cli import cli
 from indexer.query import NOTICE_TIMEOUT
 from indexer.engine import IndexStore
+from webui import create_app
 from liveserver import LiveServer, free_port, live_server
 from paths import ROOT
 from test_browser import browser, page  # noqa: F401  (fixtures)
@@ -97,10 +98,12 @@ def test_deep_nesting_under_the_length_limit_is_refused_on_depth(fclient: FlaskC
 
 
 def test_search_over_its_time_budget_returns_partial_results_with_a_notice(
-    fclient: FlaskClient, monkeypatch: pytest.MonkeyPatch
+    fixture_index: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """``query.TIME_LIMIT`` is the engine's ranking budget; at 0 s ranking stops after the first
-    match, which is exactly what a slow search looks like to the person, minus the wait."""
+    match, which is exactly what a slow search looks like to the person, minus the wait. (A
+    server of its own: one that answered 就业 before has the complete answer kept.)"""
+    fclient = create_app({"INDEX_DIR": str(fixture_index), "TESTING": True, "WARM_LIFECYCLE": False}).test_client()
     monkeypatch.setattr(query, "TIME_LIMIT", 0.0)
     response = fclient.get("/api/search?q=就业")
     assert response.status_code == 200

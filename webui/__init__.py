@@ -18,8 +18,8 @@ from typing import Any
 
 from flask import Flask
 
-from indexer.query import SearchParams, spelling_vocabulary
-from indexer.query import search as run_search
+from indexer.query import spelling_vocabulary
+from indexer.resultcache import DEFAULT_ENTRIES
 
 from . import api, decisions, departments, document, errors, exports, help, meetings, search, security
 from .baseurl import DEFAULT_BASE_URL, PublicBaseURL
@@ -44,6 +44,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         PUBLIC_BASE_URL=DEFAULT_BASE_URL,  # absolute links start with this, never the Host header
         EXPORT_SLOTS=exports.DEFAULT_SLOTS,  # CSV exports running at once; more are a 503 (webui.exports)
         EXPORT_SECONDS=exports.DEFAULT_SECONDS,  # an export stops here, saying so in its last row
+        RESULT_CACHE=DEFAULT_ENTRIES,  # answers kept per index generation (indexer.resultcache); 0: none
     )
     if config:
         app.config.update(config)
@@ -52,7 +53,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     app.wsgi_app = PublicBaseURL(app.wsgi_app, app.config["PUBLIC_BASE_URL"])  # type: ignore[method-assign]
-    app.extensions["policysearch"] = open_resources(app.config["INDEX_DIR"])
+    app.extensions["policysearch"] = open_resources(app.config["INDEX_DIR"], app.config["RESULT_CACHE"])
     security.init_app(app)
     errors.init_app(app)
     exports.init_app(app)
@@ -64,7 +65,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(meetings.bp)
     departments.register(app)
     with app.app_context():
-        run_search(resources().store, SearchParams())  # builds the facet tables
+        resources().store.snapshot()  # builds the search tables (facet columns, date order)
     if app.config["WARM_LIFECYCLE"]:
         started = threading.Event()
 
@@ -80,13 +81,13 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 
 def _warm(app: Flask) -> None:
-    """Build the department directory (search pages link departments), the spelling vocabulary
-    (searches that find little) and the corpus tables (document pages, decisions) ahead of the
-    first page that needs them, the ones searches need first."""
+    """Build the department directory (search pages link departments), the corpus tables
+    (document pages, decisions) and the spelling vocabulary (searches that find little) ahead of
+    the first page that needs them, the ones most pages need first."""
     try:
         with app.app_context():
             department_directory()
-            spelling_vocabulary(resources().store)
             corpus_tables()
+            spelling_vocabulary(resources().store)
     except Exception:  # the page that needs them will build them and report the error itself
         log.exception("could not prepare the lifecycle tables")

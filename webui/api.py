@@ -13,7 +13,6 @@ from flask import Blueprint, Response, jsonify, request
 from indexer.citation import reference
 from indexer.models import Document, Paragraph
 from indexer.query import SearchParams, export, validate
-from indexer.query import search as run_search
 
 from .atom import atom_feed
 from .doclinks import document_lifecycle, resolved_references
@@ -22,7 +21,7 @@ from .exports import Completeness, Slot, csv_response, run_export
 from .feeds import cited_by_title, feed_title
 from .links import doc_url, hit_with_url, permalink
 from .params import QueryState, parse_search_args
-from .resources import resources
+from .resources import resources, run_search
 
 bp = Blueprint("api", __name__)
 
@@ -44,7 +43,7 @@ def _params() -> SearchParams:
 
 @bp.get("/api/search")
 def search_json() -> Response:
-    result = run_search(resources().store, _params())
+    result = run_search(_params())
     return jsonify({**result, "hits": [hit_with_url(h) for h in result["hits"]]})
 
 
@@ -102,7 +101,7 @@ def search_csv() -> Response:
 def search_atom() -> Response:
     # most recently indexed first: a back-filled old document is in the feed, dated when indexed
     params = replace(_params(), sort="indexed", page=1, per_page=ATOM_ENTRIES)
-    result = run_search(resources().store, params)
+    result = run_search(params)
     entries = [
         {**hit, "link": permalink(hit["doc_id"], hit["para_id"], params.q, external=True)}
         for hit in result["hits"]

@@ -14,13 +14,12 @@ from indexer.deptnames import gazetteer_only
 from indexer.errors import QueryError
 from indexer.gazetteer import get_gazetteer
 from indexer.query import SearchParams
-from indexer.query import search as run_search
 
 from .decisions import row_json
 from .feeds import search_feed
 from .links import department_url, doc_url, hit_with_url, page_links
 from .params import QueryState, integer_value
-from .resources import resources
+from .resources import run_search
 from .tables import corpus_tables, department_directory
 
 bp = Blueprint("departments", __name__)
@@ -99,7 +98,7 @@ def department_page(name: str) -> Any:
     # city is not named) would also select that body: it is not searched for, its documents
     # are listed instead
     searchable = gazetteer_only(name) == (name,)
-    mentions: dict[str, Any] = run_search(resources().store, SearchParams(departments=[name], sort="newest", per_page=MENTIONS_SHOWN,
+    mentions: dict[str, Any] = run_search(SearchParams(departments=[name], sort="newest", per_page=MENTIONS_SHOWN,
                                                           group="para")) if searchable else {"hits": [], "total": 0}
     per_year = _bars(activity["per_year"])
     written = [w for w, _ in entry.written.most_common() if w != name] if entry else []

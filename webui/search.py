@@ -9,13 +9,12 @@ from markupsafe import Markup
 
 from indexer.errors import QueryError
 from indexer.query import MAX_WINDOW, year_histogram
-from indexer.query import search as run_search
 
 from .facets import facet_groups, year_chart
 from .feeds import search_feed
 from .links import PageLink, doc_from_search, hit_with_url, page_links, search_href
 from .params import KIND_LABELS, SORT_LABELS, QueryState, filter_chips, has_filters, parse_search_args
-from .resources import resources
+from .resources import resources, run_search
 
 bp = Blueprint("search", __name__)
 
@@ -66,7 +65,7 @@ def index() -> tuple[str, int]:
         params = parse_search_args(state)
         if not params.q and not has_filters(state):
             return render_template("search.html", stats=resources().store.stats(), **context), 200
-        result = run_search(resources().store, params)
+        result = run_search(params)
     except QueryError as exc:
         return render_template("search.html", error=str(exc), **context), 400
     context.update(

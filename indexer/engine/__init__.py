@@ -34,6 +34,9 @@ class SearchSnapshot(Protocol):
     """One index generation for one request."""
 
     @property
+    def generation(self) -> int: ...
+
+    @property
     def facets(self) -> FacetIndex: ...
 
     @property

@@ -18,26 +18,30 @@ from __future__ import annotations
 
 import json
 import zlib
-from collections.abc import Sequence
+from bisect import bisect_right
+from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from typing import Any
 
-from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+from whoosh.columns import PickleColumn, VarBytesColumn
+from whoosh.fields import COLUMN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+from whoosh.reading import IndexReader
 
 from indexer.citation import citation_label
 from indexer.engine.tokenizer import policy_analyzer
 from indexer.labels import meeting_label
 from indexer.models import Document, Jurisdiction, Meeting, Paragraph
 
-FORMAT_VERSION = 8  # 6: tokenizer pickled as indexer.engine.tokenizer.PolicyTokenizer; jurisdictions; 7: legal_level;
+FORMAT_VERSION = 9  # 6: tokenizer pickled as indexer.engine.tokenizer.PolicyTokenizer; jurisdictions; 7: legal_level;
 # 8: a paragraph's departments are only those it names, leads or issued (no chapter/item
 # inheritance), ``leads`` on paragraph records, ``issuers`` on document records and in ``info``;
 # departments and their written forms in ``info``; ``indexed_at`` on the document record
 # (payload and info), so feeds date entries by indexing;
 # law paragraphs labelled by 款/项; ``article`` field (on an article's first paragraph, the
-# words of its other 款/项 that paragraph lacks)
+# words of its other 款/项 that paragraph lacks); 9: info and paragraphs in columns
 
 PARA, DOC = "p", "d"
+INFO_COLUMN, PARAGRAPHS_COLUMN = "info", "paragraphs"
 # Indexed on the first paragraph of a law article of several paragraphs: the words of the
 # article's other paragraphs (its later 款 and its 项) that the first paragraph does not hold
 # itself (``index_records`` gives the tokens; the stored value is only a placeholder text). A
@@ -62,7 +66,13 @@ DOC_INFO = ("doc_id", "kind", "title", "date", "doc_number", "topics", "meeting"
 
 def build_schema() -> Schema:
     """Searchable fields are indexed only; the stored ones are the paragraph tuple and the
-    document record's sha1, info and payload."""
+    document record's sha1 and payload.
+
+    A document's info and paragraphs are columns, not stored fields: Whoosh keeps all of a
+    record's stored fields in one compressed pickle, so reading the info of every document (the
+    search tables, at every start) decompressed the paragraphs of every document too (0.9 s of
+    a 3 s start), and reading a document's metadata decoded all its text.
+    """
     analyzer = policy_analyzer()
     return Schema(
         # Document-record fields: key (doc_id, finds it for sha1 checks), kind, title, meeting,
@@ -85,9 +95,11 @@ def build_schema() -> Schema:
         text=TEXT(analyzer=analyzer),
         article=TEXT(analyzer=analyzer, phrase=False),  # ARTICLE_FIELD, on an article's first paragraph
         para=STORED(),  # tuple laid out as PARA_STORED
-        info=STORED(),  # doc_info(doc), on the document record
         payload=STORED(),  # document record: the Document without its paragraphs …
-        paragraphs=STORED(),  # … and its paragraphs (``encode_document``)
+        # … and, in columns of their own (``INFO_COLUMN``, ``PARAGRAPHS_COLUMN``), its paragraphs
+        # (``encode_document``) and ``doc_info(doc)``
+        info=COLUMN(PickleColumn(VarBytesColumn())),
+        paragraphs=COLUMN(VarBytesColumn()),
     )
 
 
@@ -149,8 +161,8 @@ def document_record(doc: Document) -> dict[str, Any]:
         "references": references_of(doc),
         "issuers": keywords(doc.issuers),
         "title": doc.title,
-        "info": doc_info(doc),
-        **dict(zip(("payload", "paragraphs"), encode_document(doc))),
+        INFO_COLUMN: doc_info(doc),
+        **dict(zip(("payload", PARAGRAPHS_COLUMN), encode_document(doc))),
     })
 
 
@@ -203,6 +215,20 @@ def hit_fields(doc: Document, stored: tuple[Any, ...]) -> dict[str, Any]:
         "text": para["text"],
         "citation": para["citation"] if para.get("citation") is not None else citation_label(doc, label_para),
     }
+
+
+def column_values(reader: IndexReader, name: str) -> Callable[[int], Any]:
+    """``docnum -> value`` of the column ``name`` (None where a record has none), for any
+    reader: Whoosh's multi-segment column reader skips segments without the column and then
+    maps later docnums to the wrong segment, and an empty index has no column reader at all."""
+    leaves = [(offset, leaf.column_reader(name) if leaf.has_column(name) else None)
+              for leaf, offset in reader.leaf_readers()]
+    starts = [offset for offset, _ in leaves]
+
+    def value(docnum: int) -> Any:
+        offset, column = leaves[bisect_right(starts, docnum) - 1]
+        return (column[docnum - offset] or None) if column is not None else None
+    return value
 
 
 def encode_document(doc: Document) -> tuple[bytes, bytes]:

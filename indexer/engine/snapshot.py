@@ -32,6 +32,10 @@ class Snapshot:
         self.tables = tables
 
     @property
+    def generation(self) -> int:
+        return self.tables.generation
+
+    @property
     def facets(self) -> facets.FacetIndex:
         return self.tables.facets
 

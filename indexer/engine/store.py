@@ -24,7 +24,15 @@ from whoosh.reading import ReaderClosed
 from whoosh.searching import Searcher
 
 from indexer.analysis import get_segmenter
-from indexer.engine.records import DOC, FORMAT_VERSION, build_schema, decode_document, decode_paragraphs
+from indexer.engine.records import (
+    DOC,
+    FORMAT_VERSION,
+    PARAGRAPHS_COLUMN,
+    build_schema,
+    column_values,
+    decode_document,
+    decode_paragraphs,
+)
 from indexer.engine.snapshot import Snapshot
 from indexer.engine.tables import GenerationTables
 from indexer.engine.writer import IndexWriter, WriteReport
@@ -37,6 +45,22 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 META_FILE = "policysearch.json"
 REFRESH_TRIES = 20  # fresh searchers opened while concurrent commits delete segment files
+STAMP_SETTLED_NS = 1_000_000_000
+
+
+def _folder_stamp(path: Path) -> int | None:
+    """The index folder's modification time: a commit creates and renames files in it."""
+    try:
+        return path.stat().st_mtime_ns
+    except OSError:
+        return None
+
+
+def _settled(stamp: int | None) -> bool:
+    """Whether a folder time can stand for "no commit since": file times advance in coarse
+    ticks, so a commit in the same tick as the change that set ``stamp`` would leave it as it
+    was; one second later, any change gives a new time."""
+    return stamp is not None and time.time_ns() - stamp > STAMP_SETTLED_NS
 
 
 def _has_index(path: Path) -> bool:
@@ -146,11 +170,19 @@ class IndexStore:
         """This thread's searcher, refreshed when a new commit exists.
 
         One searcher per thread: Whoosh readers share file positions, so a searcher is not
-        safe to use from two threads at once; ``refresh()`` reuses unchanged segments.
+        safe to use from two threads at once; ``refresh()`` reuses unchanged segments. Whoosh
+        learns whether a commit landed by listing the folder, which a request did several times
+        (7 % of a loaded server's time); a folder whose modification time has not changed since
+        that answer was checked needs no listing (``_folder_stamp``).
         """
         s: Searcher | None = getattr(self._local, "searcher", None)
-        if s is not None and not s.is_closed and s.up_to_date():
-            return s
+        if s is not None and not s.is_closed:
+            stamp = _folder_stamp(self.path)
+            if stamp is not None and stamp == getattr(self._local, "stamp", None):
+                return s
+            if s.up_to_date():
+                self._local.stamp = stamp if _settled(stamp) else None
+                return s
         self._local.searcher = None  # never keep a searcher that a failed refresh closed
         if s is not None and not s.is_closed:
             try:
@@ -162,6 +194,7 @@ class IndexStore:
         if s is None or s.is_closed:
             s = self._open_searcher()
         self._local.searcher = s
+        self._local.stamp = None
         with self._searchers_lock:
             self._searchers.add(s)
         return s
@@ -215,10 +248,15 @@ class IndexStore:
     def get_document(self, doc_id: str, with_paragraphs: bool = True) -> Document | None:
         """The stored document (``with_paragraphs=False``: with an empty paragraph list, for
         callers that need only its metadata, such as an export citing many documents)."""
-        fields = self._thread_searcher().document(key=doc_id)
-        if fields is None or "payload" not in fields:
+        s = self._thread_searcher()
+        docnum = s.document_number(key=doc_id)
+        if docnum is None:
             return None
-        return decode_document(fields["payload"], fields["paragraphs"] if with_paragraphs else None)
+        payload = s.stored_fields(docnum).get("payload")
+        if payload is None:
+            return None
+        paragraphs = column_values(s.reader(), PARAGRAPHS_COLUMN)(docnum) if with_paragraphs else None
+        return decode_document(payload, paragraphs)
 
     def content_hash(self, doc_id: str) -> str | None:
         """The ``sha1`` of the source ``doc_id`` was indexed from (None when it is not indexed):
@@ -234,14 +272,11 @@ class IndexStore:
         decode, by default everyone's; the others come with an empty paragraph list.
         """
         s = self._thread_searcher()
+        paragraphs = column_values(s.reader(), PARAGRAPHS_COLUMN)
         for docnum in sorted(s.docs_for_query(Term("rtype", DOC))):
-            fields = s.stored_fields(docnum)
-            if with_paragraphs is None:
-                yield decode_document(fields["payload"], fields["paragraphs"])
-                continue
-            doc = decode_document(fields["payload"])
-            if with_paragraphs(doc):
-                doc.paragraphs = decode_paragraphs(fields["paragraphs"])
+            doc = decode_document(s.stored_fields(docnum)["payload"])
+            if with_paragraphs is None or with_paragraphs(doc):
+                doc.paragraphs = decode_paragraphs(paragraphs(docnum))
             yield doc
 
     def stats(self) -> dict[str, Any]:

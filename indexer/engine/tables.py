@@ -21,7 +21,7 @@ from whoosh.searching import Searcher
 
 from indexer import facets
 from indexer.engine.postcache import posting_ids
-from indexer.engine.records import DOC, hit_fields, info_document
+from indexer.engine.records import DOC, INFO_COLUMN, column_values, hit_fields, info_document
 from indexer.jurisdiction import place_paths
 from indexer.labels import meeting_label
 from indexer.models import Document
@@ -155,8 +155,9 @@ class GenerationTables:
         size = reader.doc_count_all()
         docs = {}
         record_doc = {}
+        info = column_values(reader, INFO_COLUMN)
         for docnum in searcher.docs_for_query(Term("rtype", DOC)):
-            doc = info_document(searcher.stored_fields(docnum)["info"])
+            doc = info_document(info(docnum))
             docs[doc.doc_id] = doc
             record_doc[docnum] = doc.doc_id
         members = _members_by_order(reader, record_doc)
