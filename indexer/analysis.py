@@ -151,10 +151,15 @@ class Segmenter:
         table = (self._jieba.FREQ, self._jieba.total, self._jieba.user_word_tag_tab)
         try:
             fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        except OSError as exc:  # a read-only cache folder only costs the next start its speed
+            log.info("could not keep the prepared dictionary at %s (%s)", path, exc)
+            return
+        try:
             with os.fdopen(fd, "wb") as f:
                 pickle.dump(table, f, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(tmp, path)
-        except OSError as exc:  # a read-only cache folder only costs the next start its speed
+        except OSError as exc:  # a full disk: no half-written table is left behind
+            Path(tmp).unlink(missing_ok=True)
             log.info("could not keep the prepared dictionary at %s (%s)", path, exc)
 
     def is_word(self, word: str) -> bool:

@@ -115,6 +115,15 @@ def fclient(fixture_app: Flask) -> FlaskClient:
     return fixture_app.test_client()
 
 
+@pytest.fixture
+def fresh_store(tmp_path: Path) -> IndexStore:
+    """A real index of ``fixture_docs`` at ``tmp_path / "index"``, the test's own (it may write)."""
+    s = IndexStore.create_or_open(tmp_path / "index")
+    index_documents(s, fixture_docs())
+    yield s
+    s.close()
+
+
 @pytest.fixture(scope="module")
 def store(tmp_path_factory: pytest.TempPathFactory) -> IndexStore:
     """A real index of ``fixture_docs`` (one per test module, so a module may add to it)."""

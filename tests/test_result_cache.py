@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from fixture_docs import changed, employment_policy, fixture_docs
+from fixture_docs import changed, employment_policy
 from indexer import query
 from indexer.engine import IndexStore
 from indexer.models import Paragraph
@@ -16,11 +16,8 @@ from webui import create_app
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> IndexStore:
-    s = IndexStore.create_or_open(tmp_path / "index")
-    index_documents(s, fixture_docs())
-    yield s
-    s.close()
+def store(fresh_store: IndexStore) -> IndexStore:
+    return fresh_store
 
 
 def _keys(result: dict) -> list[str]:

@@ -25,11 +25,8 @@ from fixture_docs import changed, employment_policy, fixture_docs, seed_minutes
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> IndexStore:
-    s = IndexStore.create_or_open(tmp_path / "index")
-    index_documents(s, fixture_docs())
-    yield s
-    s.close()
+def store(fresh_store: IndexStore) -> IndexStore:
+    return fresh_store
 
 
 def _total(store: IndexStore, q: str) -> int:

@@ -119,10 +119,10 @@ def cited_by_atom(doc_id: str) -> Response:
     """The documents that cite ``doc_id`` (as the document page's 被引用 lists them), newest first."""
     doc = lookup_document(doc_id)
     citing = sorted(document_lifecycle(doc.doc_id)["cited_by"], key=lambda c: (c["date"] or "", c["doc_id"]), reverse=True)
-    indexed = {d.doc_id: d.indexed_at for d in resources().store.snapshot().info_documents()}
+    snap = resources().store.snapshot()
     entries = [
         {"title": c["title"], "date": c["date"], "link": doc_url(c["doc_id"], external=True), "text": f"引用了《{doc.title}》",
-         "indexed_at": indexed.get(c["doc_id"])}
+         "indexed_at": info.indexed_at if (info := snap.info_document(c["doc_id"])) else None}
         for c in citing[:ATOM_ENTRIES]
     ]
     return Response(atom_feed(cited_by_title(doc.title), request.url, entries), mimetype="application/atom+xml")

@@ -220,13 +220,19 @@ def hit_fields(doc: Document, stored: tuple[Any, ...]) -> dict[str, Any]:
 def column_values(reader: IndexReader, name: str) -> Callable[[int], Any]:
     """``docnum -> value`` of the column ``name`` (None where a record has none), for any
     reader: Whoosh's multi-segment column reader skips segments without the column and then
-    maps later docnums to the wrong segment, and an empty index has no column reader at all."""
-    leaves = [(offset, leaf.column_reader(name) if leaf.has_column(name) else None)
-              for leaf, offset in reader.leaf_readers()]
-    starts = [offset for offset, _ in leaves]
+    maps later docnums to the wrong segment, and an empty index has no column reader at all.
+    A segment's column is opened when first read (opening reads its offsets, one per record):
+    a document page reads one value."""
+    leaves = list(reader.leaf_readers())
+    starts = [offset for _, offset in leaves]
+    columns: dict[int, Any] = {}
 
     def value(docnum: int) -> Any:
-        offset, column = leaves[bisect_right(starts, docnum) - 1]
+        i = bisect_right(starts, docnum) - 1
+        leaf, offset = leaves[i]
+        if i not in columns:
+            columns[i] = leaf.column_reader(name) if leaf.has_column(name) else None
+        column = columns[i]
         return (column[docnum - offset] or None) if column is not None else None
     return value
 

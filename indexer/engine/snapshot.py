@@ -56,6 +56,10 @@ class Snapshot:
         """Paragraph docnums of one document, in reading order."""
         return self.tables.members.get(doc_id, ())
 
+    def info_document(self, doc_id: str) -> Document | None:
+        """One document's ``DOC_INFO`` values (``info_documents``), by id."""
+        return self.tables.docs.get(doc_id)
+
     def info_documents(self) -> Iterable[Document]:
         """Every document with its ``DOC_INFO`` values only (no paragraphs, no references):
         what corpus-wide lists (the department directory) need, already in memory."""
