@@ -49,8 +49,11 @@ def count_documents(matched: AbstractSet[int] | None, doc_of: Callable[[int], st
     return len({doc_of(n) for n in matched} - {None})
 
 
+def matched_in(paragraphs: Sequence[int], matched: AbstractSet[int] | None) -> list[int]:
+    """A document's paragraphs that matched, in reading order."""
+    return list(paragraphs) if matched is None else [n for n in paragraphs if n in matched]
+
+
 def hits_in(paragraphs: Sequence[int], matched: AbstractSet[int] | None) -> int:
     """How many of a document's paragraphs matched."""
-    if matched is None:
-        return len(paragraphs)
-    return sum(1 for n in paragraphs if n in matched)
+    return len(matched_in(paragraphs, matched))

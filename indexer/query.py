@@ -25,7 +25,7 @@ from indexer import querytree as qt
 from indexer.deptnames import DepartmentNames, forms_for
 from indexer.engine import Match, SearchableStore, SearchSnapshot
 from indexer.errors import QueryError
-from indexer.grouping import DocGroup, count_documents, group_ranked, hits_in
+from indexer.grouping import DocGroup, count_documents, group_ranked, hits_in, matched_in
 from indexer.querycompile import Compiled, Departments, compile_query, resolve_kind, resolve_topic
 from indexer.querysyntax import Node, lex, parse
 from indexer.querytext import Rewritten, rewrite
@@ -92,8 +92,8 @@ def validate(params: SearchParams) -> None:
         raise QueryError(f"年份必须是整数 (years must be integers, got {params.years!r})")
 
 
-# department facets -> the ``SearchParams`` attribute holding their selection
-DEPARTMENT_FACETS = {"department": "departments", "lead": "leads", "issuer": "issuers"}
+# the facets whose values are departments (a typed name resolves per jurisdiction)
+DEPARTMENT_FACETS = ("department", "lead", "issuer")
 
 
 def department_names(store: SearchableStore) -> DepartmentNames:
@@ -106,8 +106,9 @@ def resolved_departments(params: SearchParams, names: DepartmentNames) -> dict[s
     """``{facet: {value as given: [canonical names it selects]}}`` for the department facets:
     市场监管局 selects 苏州市市场监督管理局 (and any other city's 市场监管局 in that city's
     documents), so the facet shows those canonical rows as selected, never a row for the alias."""
-    return {facet: {v.strip(): list(names.resolve(v)) for v in getattr(params, attr) if v.strip()}
-            for facet, attr in DEPARTMENT_FACETS.items()}
+    return {facet: {v.strip(): list(names.resolve(v)) for v in getattr(params, facets.SEARCH_FACET[facet].param)
+                    if v.strip()}
+            for facet in DEPARTMENT_FACETS}
 
 
 def _selected(params: SearchParams, resolved: dict[str, dict[str, list[str]]]) -> dict[str, list[Any]]:
@@ -208,9 +209,17 @@ def _rank(store: SearchableStore, params: SearchParams, wanted: int,
 def _rank_filtered(store: SearchableStore, params: SearchParams, wanted: int) -> _Ranked:
     """``_rank`` with the facet selections of ``params``, for the callers that do not show
     facets (an export, a document page stepping through its hits)."""
-    names = department_names(store)
-    selected = _selected(params, resolved_departments(params, names))
+    names, _, selected = _selections(store, params)
     return _rank(store, params, wanted, lambda snap: facets.selection_sets(snap.facets, selected), names.resolve)
+
+
+def _selections(store: SearchableStore, params: SearchParams) -> tuple[DepartmentNames, dict[str, dict[str, list[str]]],
+                                                                          dict[str, list[Any]]]:
+    """The index's department names, the departments ``params`` selects, and every facet
+    selection of ``params``."""
+    names = department_names(store)
+    resolved = resolved_departments(params, names)
+    return names, resolved, _selected(params, resolved)
 
 
 def _hits(r: _Ranked, start: int, end: int) -> Iterator[dict[str, Any]]:
@@ -227,9 +236,7 @@ def search(store: SearchableStore, params: SearchParams) -> dict[str, Any]:
     """Run one search; see the module docstring for the result shape."""
     t0 = time.perf_counter()
     validate(params)
-    names = department_names(store)
-    resolved = resolved_departments(params, names)
-    selected = _selected(params, resolved)
+    names, resolved, selected = _selections(store, params)
     chosen: dict[str, frozenset[int]] = {}
 
     def selections(snap: SearchSnapshot) -> dict[str, frozenset[int]]:
@@ -356,9 +363,8 @@ def document_hits(store: SearchableStore, params: SearchParams, doc_id: str) -> 
     opened from a result counts and steps through what the result counted."""
     validate(replace(params, page=1, per_page=1))
     r = _rank_filtered(store, params, 1)
-    members = r.snap.paragraphs_of(doc_id)
-    matched = members if r.matched is None else [n for n in members if n in r.matched]
-    return DocumentHits([r.snap.hit_fields(n)["para_id"] for n in matched], r.compiled)
+    matched = matched_in(r.snap.paragraphs_of(doc_id), r.matched)
+    return DocumentHits([r.snap.para_id(n) for n in matched], r.compiled)
 
 
 def year_histogram(result: dict[str, Any]) -> list[tuple[int, int]]:

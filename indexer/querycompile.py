@@ -18,6 +18,7 @@ from indexer.analysis import get_segmenter
 from indexer.deptnames import gazetteer_only
 from indexer.docnumber import normalize_doc_number
 from indexer.errors import QueryError
+from indexer.facets import SEARCH_FACET
 from indexer.gazetteer import get_gazetteer
 from indexer.normalize import fold
 from indexer.querysyntax import Bool, DocNum, Field, Node, Not, Phrase, Word
@@ -48,8 +49,8 @@ _MEETING_NO = re.compile(r"^第?(\d{1,4})次?$")
 
 # a typed department name -> every canonical name it denotes (``indexer.deptnames``)
 Departments = Callable[[str], tuple[str, ...]]
-# query-language department fields -> the paragraph field they match
-_DEPT_FIELDS = {"department": "departments", "lead": "leads"}
+# query-language department fields, matched on paragraphs (issuer: on the document record)
+_DEPT_FIELDS = ("department", "lead")
 
 
 def resolve_kind(value: str) -> str:
@@ -231,9 +232,9 @@ class _Compiler:
     def field(self, node: Field, positive: bool) -> qt.Q | None:
         value = node.value
         if node.name in _DEPT_FIELDS:
-            return _any_of(_DEPT_FIELDS[node.name], self.departments(value))
+            return _any_of(SEARCH_FACET[node.name].field, self.departments(value))
         if node.name == "issuer":
-            return qt.DocLevel(_any_of("issuers", self.departments(value)))
+            return qt.DocLevel(_any_of(SEARCH_FACET["issuer"].field, self.departments(value)))
         if node.name == "kind":
             return qt.DocLevel(qt.Term("kind", resolve_kind(value)))
         if node.name == "topic":

@@ -64,6 +64,8 @@ class SearchSnapshot(Protocol):
 
     def hit_fields(self, docnum: int) -> dict[str, Any]: ...
 
+    def para_id(self, docnum: int) -> str: ...
+
 
 class SearchableStore(Protocol):
     """What a search needs of a store."""

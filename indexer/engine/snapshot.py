@@ -17,10 +17,12 @@ from indexer import facets
 from indexer import querytree as qt
 from indexer.engine import matching
 from indexer.engine.matching import Match, MatchRequest
+from indexer.engine.records import PARA_STORED
 from indexer.engine.tables import GenerationTables
 from indexer.engine.translate import doc_set, document_condition, split_filters, translate
 from indexer.models import Document
 
+PARA_ID = PARA_STORED.index("para_id")
 SCOPE_SET_MAX = 50_000  # a filter conjunct with more paragraphs stays a matcher instead of a scope set
 
 
@@ -113,6 +115,10 @@ class Snapshot:
 
     def hit_fields(self, docnum: int) -> dict[str, Any]:
         return self.tables.hit_fields(docnum, self.searcher.stored_fields(docnum)["para"])
+
+    def para_id(self, docnum: int) -> str:
+        """A paragraph's id alone (``hit_fields`` also builds its labels, topics and citation)."""
+        return str(self.searcher.stored_fields(docnum)["para"][PARA_ID])
 
     def _translate(self, query: qt.Q | None) -> wq.Query | None:
         if query is None:

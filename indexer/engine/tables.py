@@ -49,7 +49,6 @@ class GenerationTables:
     record_doc: dict[int, str]  # docnum of a document record -> doc_id
     facets: facets.FacetIndex
     date_keys: list[int]  # docnum -> yyyymmdd (0: undated)
-    _keys: dict[str, list[int]] = field(default_factory=dict)
     _orders: dict[tuple[str, bool], list[int]] = field(default_factory=dict)
     _doc_level: dict[Any, array] = field(default_factory=dict)
     _doc_level_size: int = 0
@@ -70,13 +69,11 @@ class GenerationTables:
         Built on first use."""
         if by == "date":
             return self.date_keys
-        found = self._keys.get(by)
-        if found is None:
-            stamps = {i: date_key(d.indexed_at, 14) * 10**8 + date_key(d.date) for i, d in self.docs.items()}
-            found = [stamps.get(i, 0) if i else 0 for i in self.owner]
-            with self._lock:
-                self._keys[by] = found
-        return found
+        return self.derived(GenerationTables.sort_keys, self._indexed_keys)
+
+    def _indexed_keys(self) -> list[int]:
+        stamps = {i: date_key(d.indexed_at, 14) for i, d in self.docs.items()}
+        return [stamps.get(i, 0) * 10**8 + day if i else 0 for i, day in zip(self.owner, self.date_keys)]
 
     def order(self, by: str, newest: bool) -> list[int]:
         """Every paragraph docnum by ``sort_keys(by)`` (newest or oldest first; same key in
