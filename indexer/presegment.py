@@ -13,7 +13,7 @@ import signal
 from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass
 
-from indexer.analysis import Packed, get_segmenter, pack
+from indexer.analysis import Packed, get_segmenter
 from indexer.models import Document
 
 # Documents are segmented and indexed in batches of about this many characters (bounded memory
@@ -41,7 +41,7 @@ class Presegmented(str):
 
 def _segment_many(texts: list[str]) -> list[Packed]:
     seg = get_segmenter()
-    return [pack(seg.segment(t)) for t in texts]
+    return [seg.segment_packed(t) for t in texts]
 
 
 def die_with_parent() -> None:

@@ -1,7 +1,9 @@
 """FastSegmentWriter writes the same segment files as Whoosh's SegmentWriter, and merges."""
 from __future__ import annotations
 
+import json
 import re
+import zlib
 from itertools import islice
 from pathlib import Path
 
@@ -13,8 +15,8 @@ from indexer.presegment import presegment
 from indexer.extract import Limits, extract_path
 from indexer.query import SearchParams, search
 from indexer.engine import IndexStore
-from indexer.engine.records import build_schema
-from indexer.engine.segwriter import FastSegmentWriter
+from indexer.engine.records import build_schema, decode_document, encode_document
+from indexer.engine.segwriter import FastSegmentWriter, PolicyCodec
 from indexer.engine.writer import index_records
 from indexer.pipeline import index_documents, read_document as parse
 from fixture_docs import fixture_docs
@@ -35,7 +37,7 @@ def _build(folder: Path, writer_class: type, docs: list):
     folder.mkdir()
     ix = windex.create_in(str(folder), build_schema())
     tokens = presegment([t for d in docs for t in (d.title, *(p.text for p in d.paragraphs))], processes=1)
-    writer = writer_class(ix, compound=False)
+    writer = writer_class(ix, compound=False, codec=PolicyCodec())
     for doc in docs:
         for rec in index_records(doc, tokens):
             writer.add_document(**rec)
@@ -100,3 +102,26 @@ def test_a_commit_that_merges_older_segments(tmp_path: Path, docs):
     hit = search(store, SearchParams(q=f'"{para.text}"'))["hits"][0]
     assert (hit["doc_id"], hit["para_id"]) == (law.doc_id, para.para_id)
     store.close()
+
+
+def test_stored_fields_are_written_uncompressed_and_read_back(tmp_path: Path, docs):
+    """Paragraph records keep their stored tuple as a level-0 zlib stream: the text is in the
+    column file as UTF-8, and Whoosh's reader returns it as before."""
+    reader = _build(tmp_path / "fast", FastSegmentWriter, docs)
+    stored = _columns(tmp_path / "fast")["._stored.col"]
+    law = docs[-1]
+    para = max(law.paragraphs, key=lambda p: len(p.text))
+    assert para.text.encode("utf-8") in stored
+    found = [reader.stored_fields(n)["para"] for n in range(reader.doc_count_all())
+             if "para" in reader.stored_fields(n)]
+    assert (para.para_id, para.text) in [(p[0], p[1]) for p in found]
+
+
+def test_a_document_round_trips_through_its_payload(docs):
+    """Paragraph fields at their default are left out of the stored JSON and come back."""
+    for doc in docs:
+        payload, paragraphs = encode_document(doc)
+        assert decode_document(payload, paragraphs) == doc
+    data = json.loads(zlib.decompress(encode_document(docs[-1])[1]))
+    assert all("lead_department" not in p for p in data if not p.get("lead_department"))
+    assert all(set(p) >= {"para_id", "text"} for p in data)

@@ -40,6 +40,7 @@ CLASS_NAMES = [
     (whoosh3.W3LeafMatcher, name) for name in ("_read_ids", "_read_weights", "_read_values", "_next_block")
 ] + [
     (whoosh3.W3PostingsWriter, "_write_block"),
+    (whoosh3.W3PerDocWriter, "_create_column"),  # the stored-fields column (``segwriter.PolicyCodec``)
     (matching.ListMatcher, "skip_to"),
     (searching.Searcher, "refresh"),
     (searching.Searcher, "up_to_date"),

@@ -28,7 +28,7 @@ from indexer.analysis import Packed, join_packed
 from indexer.articles import article_groups
 from indexer.engine import orphans
 from indexer.engine.records import ARTICLE_FIELD, document_record, paragraph_record
-from indexer.engine.segwriter import FastSegmentWriter, FastSubWriter, posting_codec
+from indexer.engine.segwriter import FastSegmentWriter, FastSubWriter, PolicyCodec
 from indexer.errors import IndexLockedError, PolicySearchError
 from indexer.models import Document
 from indexer.presegment import Presegmented, SegmentedBatch
@@ -181,7 +181,7 @@ class IndexWriter:
             try:
                 self.orphans_removed = self._remove_orphans()  # leftovers of a crashed or failed commit
                 if procs > 1:
-                    writer = ParallelWriter(self.ix, procs, _lk=False, limitmb=WRITER_MB, codec=posting_codec(),
+                    writer = ParallelWriter(self.ix, procs, _lk=False, limitmb=WRITER_MB, codec=PolicyCodec(),
                                             subargs={"limitmb": WRITER_MB})
                 else:
                     writer = FastSegmentWriter(self.ix, _lk=False, limitmb=WRITER_MB)

@@ -273,9 +273,12 @@ def classify(error: BaseException, memory_mb: int) -> str:
 
 
 def _out_of_memory(error: BaseException) -> bool:
-    """MemoryError, or the C++ ``bad_alloc`` that ONNX Runtime and OpenCV wrap in others."""
+    """MemoryError, or what ONNX Runtime and OpenCV wrap in others: a C++ ``bad_alloc``, or
+    ENOMEM (ONNX Runtime 1.32 starts its thread pool on the first page; under the address-space
+    cap ``pthread_create`` fails with "Cannot allocate memory")."""
     text = str(error)
-    return isinstance(error, MemoryError) or "bad_alloc" in text or "Unable to allocate" in text
+    return isinstance(error, MemoryError) or any(
+        sign in text for sign in ("bad_alloc", "Unable to allocate", "Cannot allocate memory"))
 
 
 def run(data: bytes, memory_mb: int, options: dict[str, Any], phase_fd: int | None) -> dict[str, Any]:
