@@ -70,7 +70,7 @@ def build_schema() -> Schema:
 
     A document's info and paragraphs are columns, not stored fields: Whoosh keeps all of a
     record's stored fields in one pickle, so reading the info of every document (the
-    search tables, at every start) decompressed the paragraphs of every document too (0.9 s of
+    search tables, at every start) decoded the paragraphs of every document too (0.9 s of
     a 3 s start), and reading a document's metadata decoded all its text.
     """
     analyzer = policy_analyzer()

@@ -65,7 +65,7 @@ class ParallelWriter(MpWriter):
     docbuffer: list[Any]  # MpWriter's records not yet handed to a sub-writer
 
     def __init__(self, ix: windex.Index, procs: int, **kwargs: Any):
-        super().__init__(ix, procs=procs, multisegment=True, **kwargs)
+        super().__init__(ix, procs=procs, multisegment=True, **{"codec": PolicyCodec(), **kwargs})
         self._batches = 0
 
     def _new_task(self) -> SubWriterTask:
@@ -181,8 +181,7 @@ class IndexWriter:
             try:
                 self.orphans_removed = self._remove_orphans()  # leftovers of a crashed or failed commit
                 if procs > 1:
-                    writer = ParallelWriter(self.ix, procs, _lk=False, limitmb=WRITER_MB, codec=PolicyCodec(),
-                                            subargs={"limitmb": WRITER_MB})
+                    writer = ParallelWriter(self.ix, procs, _lk=False, limitmb=WRITER_MB, subargs={"limitmb": WRITER_MB})
                 else:
                     writer = FastSegmentWriter(self.ix, _lk=False, limitmb=WRITER_MB)
             except BaseException:
