@@ -192,11 +192,13 @@ def _rank(store: SearchableStore, params: SearchParams, wanted: int,
     depth = wanted * GROUP_DEPTH if grouped else wanted
     deadline = time.monotonic() + TIME_LIMIT
     scored = sort == "relevance"
+    used, found, fallback = _match(snap, tree, compiled, in_years, chosen, depth, deadline, scored, departments)
+    matched = facets.apply_selections(found.base, chosen)
     while True:
-        used, found, fallback = _match(snap, tree, compiled, in_years, chosen, depth, deadline, scored, departments)
-        matched = facets.apply_selections(found.base, chosen)
-        ranked: list[tuple[int, float | None]] = list(found.ranked)
-        if not scored:
+        ranked: list[tuple[int, float | None]]
+        if scored:
+            ranked = list(found.ranked)
+        else:
             ranked = [(n, None) for n in snap.by_date(matched, depth, newest=sort != "oldest",
                                                       by="indexed" if sort == "indexed" else "date")]
         groups = group_ranked(ranked, snap.doc_of, wanted) if grouped else []
@@ -204,6 +206,15 @@ def _rank(store: SearchableStore, params: SearchParams, wanted: int,
                 or found.timed_out:
             return _Ranked(snap, used, found, matched, ranked, groups, grouped, fallback, rewritten)
         depth *= 8  # the ranked paragraphs held too few documents: rank deeper
+        if not scored:
+            continue  # the date order reads deeper into the same match set
+        deeper = found.ranking(depth)
+        if deeper is not None:
+            found = replace(found, ranked=deeper)
+        else:  # the fallback scores only what fills the page: match again
+            used, found, fallback = _match(snap, tree, compiled, in_years, chosen, depth, deadline, scored,
+                                           departments)
+            matched = facets.apply_selections(found.base, chosen)
 
 
 def _rank_filtered(store: SearchableStore, params: SearchParams, wanted: int) -> _Ranked:

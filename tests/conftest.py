@@ -1,17 +1,19 @@
 """Shared fixtures. Tests that need ../shared skip with a reason when it is absent."""
 from __future__ import annotations
 
+from collections.abc import Iterator
+from itertools import islice
 from pathlib import Path
 
 import pytest
-
 from flask import Flask
 from flask.testing import FlaskClient
 
 from fixture_docs import fixture_docs
-from indexer.models import Attendee, Document, Paragraph, Reference
 from indexer.engine import IndexStore
-from indexer.pipeline import index_documents
+from indexer.extract import Limits, extract_path
+from indexer.models import Attendee, Document, Paragraph, Reference
+from indexer.pipeline import index_documents, read_document
 from paths import CORPUS, ROOT, SEED, SHARED, SHARED_CORPUS  # noqa: F401  (re-exported for tests)
 from webui import create_app
 
@@ -131,3 +133,16 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> IndexStore:
     index_documents(s, fixture_docs())
     yield s
     s.close()
+
+
+@pytest.fixture(scope="session")
+def laws_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[IndexStore]:
+    """Fixtures plus 60 real regulations, written in three commits (three segments): common
+    words in thousands of paragraphs, for checking our matching against Whoosh's own."""
+    extracted, _ = extract_path(CORPUS / "laws-lawrefbook-sample.jsonl", Limits())
+    docs = fixture_docs() + list(islice((read_document(ex) for ex in extracted), 60))
+    store = IndexStore.create_or_open(tmp_path_factory.mktemp("laws") / "index")
+    for part in (docs[:20], docs[20:45], docs[45:]):
+        index_documents(store, part, workers=1)
+    yield store
+    store.close()

@@ -2,41 +2,25 @@
 from __future__ import annotations
 
 import time
-from itertools import islice
 from pathlib import Path
 
 import pytest
 from whoosh import query as wq
 
+from fixture_docs import fixture_docs
 from indexer import querytree as qt
-from indexer.engine import postcache
+from indexer.corpustables import build_tables
+from indexer.engine import IndexStore, postcache
 from indexer.engine.translate import translate
-from indexer.extract import Limits, extract_path
+from indexer.pipeline import index_documents
 from indexer.query import SearchParams, search
 from indexer.querycompile import compile_query
 from indexer.querysyntax import parse
-from indexer.engine import IndexStore
-from indexer.pipeline import index_documents, read_document as parse_document
-from fixture_docs import fixture_docs
-from paths import CORPUS
 from webui import create_app
-from indexer.corpustables import build_tables
 from webui.tables import corpus_tables
 
 WORDS = ["安全生产", "应当", "人民政府", "的", "国务院", "再生资源", "第一条"]
 PHRASES = [["人民政府", "应当"], ["安全生产", "工作"], ["本", "条例"], ["县级", "以上", "地方", "人民政府"]]
-
-
-@pytest.fixture(scope="module")
-def laws_store(tmp_path_factory: pytest.TempPathFactory) -> IndexStore:
-    """Fixtures plus 60 real regulations, written in three commits (three segments)."""
-    extracted, _ = extract_path(CORPUS / "laws-lawrefbook-sample.jsonl", Limits())
-    docs = fixture_docs() + list(islice((parse_document(ex) for ex in extracted), 60))
-    store = IndexStore.create_or_open(tmp_path_factory.mktemp("postcache") / "index")
-    for part in (docs[:20], docs[20:45], docs[45:]):
-        index_documents(store, part, workers=1)
-    yield store
-    store.close()
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 import whoosh
-from whoosh import collectors, formats, matching, multiproc, reading, searching, system, writing
+from whoosh import collectors, formats, matching, multiproc, reading, scoring, searching, system, writing
 from whoosh.codec import whoosh3
 from whoosh.query import spans
 
@@ -45,8 +45,9 @@ CLASS_NAMES = [
     (searching.Searcher, "refresh"),
     (searching.Searcher, "up_to_date"),
     (searching.Searcher, "leaf_searchers"),
-    (searching.Searcher, "search_with_collector"),
-    (collectors.WrappingCollector, "collect_matches"),
+    (whoosh3.W3PerDocReader, "_cached_reader"),  # the field-length column (``leafscore``)
+    (whoosh3, "_lenfield"),
+    (whoosh3, "LENGTHS_COLUMN"),
     (reading, "ReaderClosed"),
     (system, "pack_uint"),
     (formats, "Positions"),
@@ -72,7 +73,7 @@ def test_private_names_exist(owner: object, name: str) -> None:
 
 def test_signatures_the_engine_calls() -> None:
     assert "terminfo" in inspect.signature(matching.ListMatcher.__init__).parameters
-    assert "usequality" in inspect.signature(collectors.TopCollector.__init__).parameters
+    assert list(inspect.signature(scoring.bm25).parameters) == ["idf", "tf", "fl", "avgfl", "B", "K1"]
     assert "multisegment" in inspect.signature(multiproc.MpWriter.__init__).parameters
 
 
@@ -103,4 +104,13 @@ def test_instance_attributes_of_a_real_index(tmp_path: Path) -> None:
     assert type(leaf) is whoosh3.W3LeafMatcher
     for name in ("_atend", "_ids", "_weights", "_values"):
         assert hasattr(leaf, name), f"W3LeafMatcher.{name} is missing"
+    segment = searcher.reader().leaf_readers()[0][0]
+    assert hasattr(segment, "_perdoc"), "SegmentReader._perdoc is missing"
+    lengths = segment._perdoc._cached_reader(whoosh3._lenfield("text"), whoosh3.LENGTHS_COLUMN)
+    for name in ("_dbfile", "_basepos", "_count"):
+        assert hasattr(lengths, name), f"the length column's reader has no {name}"
+    scorer = searcher.weighting.scorer(searcher, "text", "合同".encode())
+    assert isinstance(scorer, scoring.BM25FScorer)
+    for name in ("idf", "avgfl", "B", "K1"):
+        assert hasattr(scorer, name), f"BM25FScorer.{name} is missing"
     store.close()

@@ -6,27 +6,30 @@ by coverage from docnum sets instead of nested union matchers.
 """
 from __future__ import annotations
 
+import bisect
 import heapq
 import logging
 import math
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, replace
 from itertools import islice
 from typing import Any
 
 from whoosh import query as wq
-from whoosh.collectors import TimeLimit, TopCollector, WrappingCollector
+from whoosh.collectors import TimeLimit
 
 from indexer import facets
-from indexer.engine.postcache import term_docnums
+from indexer.engine import leafscore
+from indexer.engine.postcache import CachedPhrase, phrase_docnums, term_docnums
 from indexer.engine.tables import GenerationTables
 from indexer.engine.translate import Coordinated, DocSet
 from indexer.querytree import OR_CLAUSE_BONUS
 
 log = logging.getLogger(__name__)
 
+PROBE_RATIO = 16  # a word this many times as frequent as the candidates is probed, not made a set
 RARE_TIE = 2.0  # a clause at most this many times as frequent as a required one is required too
 DATE_SORT_MAX = 20_000  # results up to this size are sorted by date; bigger ones read the date order
 
@@ -46,43 +49,19 @@ class Match:
     ranked: list[tuple[int, float]]  # (docnum, score), best first
     timed_out: bool = False
     dropped: tuple[int, ...] = ()  # fallback: the clauses the best result does not hold
+    # every match the selections allow with its score, when all were scored: a deeper ranking
+    # (a grouped page that needs more paragraphs) is read from it without matching again
+    pool: dict[int, float] | None = None
+
+    def ranking(self, limit: int) -> list[tuple[int, float]] | None:
+        """The best ``limit`` matches, from ``pool``; ``None`` without one."""
+        return best(self.pool, limit) if self.pool is not None else None
 
 
-class _MatchCollector(WrappingCollector):
-    """One pass over the query's matches: records every match inside ``scope`` (for the total
-    and the facet counts) and scores only those in ``allow`` (the facet selections applied);
-    ``None`` for either means every paragraph.
-
-    Walking the matcher once replaces a ``docs_for_query`` pass plus a ranking pass, which
-    halves the cost of the queries that dominate the tail (common words, phrase checks of
-    compound covers). Block-quality skipping and matcher replacement are not used, since both
-    skip matches the total must count. The deadline is checked against the clock per document,
-    like ``TimeLimitCollector(use_alarm=False)`` but without a timer thread (SIGALRM would only
-    work in the main thread; the web server searches from worker threads).
-    """
-
-    def __init__(self, child: Any, scope: AbstractSet[int] | None, allow: AbstractSet[int] | None,
-                 deadline: float):
-        super().__init__(child)
-        self.scope = scope
-        self.allow = allow
-        self.deadline = deadline
-        self.matched: set[int] = set()
-
-    def collect_matches(self) -> None:
-        child, matcher, offset = self.child, self.child.matcher, self.offset
-        scope, allow, matched, deadline = self.scope, self.allow, self.matched, self.deadline
-        clock = time.monotonic
-        while matcher.is_active():
-            sub_docnum = matcher.id()
-            docnum = offset + sub_docnum
-            if scope is None or docnum in scope:
-                matched.add(docnum)
-                if allow is None or docnum in allow:
-                    child.collect(sub_docnum)
-            matcher.next()
-            if clock() >= deadline:
-                raise TimeLimit
+def best(scores: dict[int, float], limit: int) -> list[tuple[int, float]]:
+    """The ``limit`` best (docnum, score), higher scores first and equal scores in index order
+    (Whoosh's ``TopCollector`` order)."""
+    return heapq.nlargest(limit, scores.items(), key=lambda item: (item[1], -item[0]))
 
 
 def run(searcher: Any, query: wq.Query | None, req: MatchRequest) -> Match:
@@ -90,9 +69,11 @@ def run(searcher: Any, query: wq.Query | None, req: MatchRequest) -> Match:
     ``req.scored``, the top ``req.limit`` (docnum, BM25F score) among those the selections allow.
     ``None`` for a scope or a base is every paragraph (no query, no year range).
 
-    After the deadline the ranking is partial (``timed_out``) but the match set is completed
-    without scoring, so totals and facet counts stay exact. Unscored (date-sorted) searches take
-    Whoosh's ``all_ids`` fast path instead of stepping the matcher.
+    Trees of words and document sets (``leafscore.supported``) are matched by set algebra and
+    scored leaf by leaf; others (phrases) step Whoosh's matchers once, recording every match
+    inside the scope (for the total and the facet counts) and scoring those the selections
+    allow. After the deadline the ranking is partial (``timed_out``) but the match set is
+    completed without scoring, so totals and facet counts stay exact.
     """
     scope = req.scope
     if query is None:
@@ -100,16 +81,57 @@ def run(searcher: Any, query: wq.Query | None, req: MatchRequest) -> Match:
     coordinated = _coordinated_part(query)
     if coordinated is not None:
         return _run_coordinated(searcher, coordinated, *_narrowed(searcher, query, req))
+    memo = _Memo()
     if not req.scored:
-        return Match(_within(scope, set(searcher.docs_for_query(query))), [])
-    collector = _MatchCollector(TopCollector(limit=req.limit, usequality=False, replace=0), scope,
-                                facets.apply_selections(scope, req.selections), req.deadline)
+        found = _docset(searcher, query, memo) if leafscore.supported(query) else set(searcher.docs_for_query(query))
+        return Match(_within(scope, found), [])
+    allow = facets.apply_selections(scope, req.selections)
+    if leafscore.supported(query):
+        base = _within(scope, _docset(searcher, query, memo))
+        pool, timed_out = _sum_leaves(searcher, query, _within(allow, base), req.deadline, memo)
+        return Match(base, best(pool, req.limit), timed_out=timed_out, pool=pool)
+    matched: set[int] = set()
+    pool = {}
     try:
-        searcher.search_with_collector(query, collector)
+        _step_matchers(searcher, query, scope, allow, req.deadline, matched, pool)
     except TimeLimit:
         log.warning("search timed out: %.200r", query)  # the tree can be huge
-        return Match(_within(scope, set(searcher.docs_for_query(query))), _top(collector), timed_out=True)
-    return Match(collector.matched, _top(collector))
+        return Match(_within(scope, set(searcher.docs_for_query(query))), best(pool, req.limit), timed_out=True,
+                     pool=pool)
+    return Match(matched, best(pool, req.limit), pool=pool)
+
+
+def _sum_leaves(searcher: Any, query: wq.Query, wanted: set[int], deadline: float,
+                memo: _Memo) -> tuple[dict[int, float], bool]:
+    """Scores of ``wanted`` (``leafscore.scores``: one pass per leaf, bounded work). When
+    matching has used up the time, only the first match in index order is scored, as when
+    stepping matchers past the deadline."""
+    timed_out = len(wanted) > 1 and time.monotonic() >= deadline
+    if timed_out:
+        log.warning("search timed out: %.200r", query)
+        wanted = {min(wanted)}
+    return leafscore.scores(searcher, query, wanted, lambda q, docs: _among(searcher, q, docs if isinstance(docs, set) else set(docs), memo)), timed_out
+
+
+def _step_matchers(searcher: Any, query: wq.Query, scope: AbstractSet[int] | None, allow: AbstractSet[int] | None,
+                   deadline: float, matched: set[int], scores: dict[int, float]) -> None:
+    """One pass of Whoosh's matchers: every match inside ``scope`` into ``matched``, and the
+    score of those in ``allow`` into ``scores`` (``None``: every paragraph). Block-quality
+    skipping is not used, since it skips matches the total must count. The deadline is checked
+    per match, without a timer thread (the web server searches from worker threads)."""
+    context = searcher.context()
+    clock = time.monotonic
+    for sub, offset in searcher.leaf_searchers():
+        matcher = query.matcher(sub, context)
+        while matcher.is_active():
+            docnum = offset + matcher.id()
+            if scope is None or docnum in scope:
+                matched.add(docnum)
+                if allow is None or docnum in allow:
+                    scores[docnum] = matcher.score()
+            matcher.next()
+            if clock() >= deadline:
+                raise TimeLimit
 
 
 def _coordinated_part(query: wq.Query) -> Coordinated | None:
@@ -132,7 +154,7 @@ def _narrowed(searcher: Any, query: wq.Query, req: MatchRequest) -> tuple[MatchR
     if not isinstance(query, wq.And):
         return req, excluded
     scope = req.scope
-    memo: dict[int, set[int]] = {}
+    memo = _Memo()
     for sub in query.subqueries:
         if isinstance(sub, wq.Not):
             excluded |= _docset(searcher, sub.query, memo)
@@ -186,7 +208,7 @@ def _run_coordinated(searcher: Any, query: Coordinated, req: MatchRequest, exclu
     """
     scope, limit = req.scope, req.limit
     allow = facets.apply_selections(scope, req.selections)
-    memo: dict[int, set[int]] = {}
+    memo = _Memo()
     clause_sets = [_within(scope, _docset(searcher, clause, memo)) for clause in query.clauses]
     if excluded:
         clause_sets = [docs - excluded for docs in clause_sets]
@@ -229,7 +251,7 @@ def _run_coordinated(searcher: Any, query: Coordinated, req: MatchRequest, exclu
 
 
 def _add_scores(searcher: Any, query: wq.Query, docnums: list[int], scores: dict[int, float],
-                memo: dict[int, set[int]], deadline: float) -> None:
+                memo: _Memo, deadline: float) -> None:
     """Add ``query``'s score for each of the sorted ``docnums`` (all of which it matches) to
     ``scores``. A ``Coordinated`` query scores as the sum over its clauses of clause score plus
     ``OR_CLAUSE_BONUS``, as its Whoosh form would; anything else through its Whoosh matcher,
@@ -259,44 +281,111 @@ def _add_scores(searcher: Any, query: wq.Query, docnums: list[int], scores: dict
                 raise TimeLimit
 
 
+class _Memo:
+    """What one search has read of the index, by query node: docnum sets, size estimates, and
+    each word's sorted docnums (a query names the same words in several places: in the
+    paragraph, the rest of its article, the title, a cover)."""
+
+    def __init__(self) -> None:
+        self.sets: dict[int, set[int]] = {}
+        self._sizes: dict[int, int] = {}
+        self._arrays: dict[tuple[str, str], Sequence[int]] = {}
+
+    def size(self, searcher: Any, query: wq.Query) -> int:
+        found = self._sizes.get(id(query))
+        if found is None:
+            found = self._sizes[id(query)] = query.estimate_size(searcher.reader())
+        return found
+
+    def array(self, searcher: Any, term: wq.Term) -> Sequence[int]:
+        """A word's docnums in the whole index, sorted."""
+        key = (term.fieldname, term.text)
+        found = self._arrays.get(key)
+        if found is None:
+            found = self._arrays[key] = _term_array(searcher, term)
+        return found
+
+
+def _term_array(searcher: Any, term: wq.Term) -> Sequence[int]:
+    if term.fieldname not in searcher.schema:
+        return ()
+    try:
+        btext = searcher.schema[term.fieldname].to_bytes(term.text)
+    except ValueError:
+        return ()
+    return term_docnums(searcher, term.fieldname, btext)
+
+
 def _within(scope: AbstractSet[int] | None, docs: set[int]) -> set[int]:
     """``docs`` inside ``scope`` (``None``: no restriction)."""
     return docs if scope is None else docs & scope
 
 
-def _docset(searcher: Any, query: wq.Query, memo: dict[int, set[int]]) -> set[int]:
+def _docset(searcher: Any, query: wq.Query, memo: _Memo) -> set[int]:
     """Docnums matching ``query``, by set algebra over the leaves: a word's docnums come from the
     cache of frequent words or are read a block at a time (``postcache.term_docnums``), unions and intersections are C set operations
     (Whoosh's union matchers step one docnum at a time in Python). ``memo`` is per search."""
-    found = memo.get(id(query))
+    found = memo.sets.get(id(query))
     if found is not None:
         return found
-    if isinstance(query, wq.Term) and query.fieldname in searcher.schema:
-        try:
-            btext = searcher.schema[query.fieldname].to_bytes(query.text)
-        except ValueError:
-            btext = None
-        found = set(term_docnums(searcher, query.fieldname, btext)) if btext is not None else set()
+    if isinstance(query, wq.Term):
+        found = set(memo.array(searcher, query))
     elif isinstance(query, DocSet):
         found = set(query.docnums)
+    elif isinstance(query, CachedPhrase) and query.slop == 1:
+        found = phrase_docnums(searcher, query.fieldname, query.words)
     elif isinstance(query, wq.Or):
         found = set().union(*(_docset(searcher, q, memo) for q in query.subqueries))
-    elif isinstance(query, wq.And):
-        sets = sorted((_docset(searcher, q, memo) for q in query.subqueries), key=len)
-        found = sets[0].intersection(*sets[1:]) if sets else set()
+    elif isinstance(query, wq.And) and _positives(query):
+        first, *rest = sorted(_positives(query), key=lambda q: memo.size(searcher, q))
+        found = _among(searcher, query, _docset(searcher, first, memo), memo, skip=first)
     elif isinstance(query, wq.AndMaybe):
         found = _docset(searcher, query.a, memo)
     elif isinstance(query, wq.ConstantScoreQuery):
         found = _docset(searcher, query.child, memo)
     else:
         found = set(searcher.docs_for_query(query))
-    memo[id(query)] = found
+    memo.sets[id(query)] = found
     return found
 
 
-def _top(collector: _MatchCollector) -> list[tuple[int, float]]:
-    results = collector.results()
-    return [(results.docnum(i), results.score(i)) for i in range(len(results.top_n))]
+def _among(searcher: Any, query: wq.Query, candidates: set[int], memo: _Memo,
+           skip: wq.Query | None = None) -> set[int]:
+    """The ``candidates`` that match ``query`` (an AND's conjunct ``skip`` taken as met).
+
+    A word far more frequent than the candidates is looked up by bisection in its sorted
+    docnums instead of made into a set: 关于 … 的若干措施 has 的 and 关于 (hundreds of thousands
+    of paragraphs) beside words in a few hundred."""
+    known = memo.sets.get(id(query))
+    if known is not None or not candidates:
+        return candidates & known if known is not None else set()
+    if isinstance(query, wq.And) and _positives(query):
+        for sub in sorted(_positives(query), key=lambda q: memo.size(searcher, q)):
+            if sub is not skip:
+                candidates = _among(searcher, sub, candidates, memo)
+        for sub in query.subqueries:
+            if isinstance(sub, wq.Not):
+                candidates = candidates - _among(searcher, sub.query, candidates, memo)
+        return candidates
+    if type(query) is wq.Or:
+        return set().union(*(_among(searcher, sub, candidates, memo) for sub in query.subqueries))
+    if isinstance(query, wq.AndMaybe):
+        return _among(searcher, query.a, candidates, memo)
+    if isinstance(query, CachedPhrase) and query.slop == 1:
+        return phrase_docnums(searcher, query.fieldname, query.words, within=candidates)
+    if isinstance(query, (wq.Term, DocSet)) and len(candidates) * PROBE_RATIO < memo.size(searcher, query):
+        ids = query.docnums if isinstance(query, DocSet) else memo.array(searcher, query)
+        return {n for n in candidates if _holds(ids, n)}
+    return candidates & _docset(searcher, query, memo)
+
+
+def _positives(query: wq.And) -> list[wq.Query]:
+    return [q for q in query.subqueries if not isinstance(q, wq.Not)]
+
+
+def _holds(ids: Sequence[int], n: int) -> bool:
+    i = bisect.bisect_left(ids, n)
+    return i < len(ids) and ids[i] == n
 
 
 def by_date(tables: GenerationTables, docs: AbstractSet[int] | None, limit: int, newest: bool,

@@ -17,6 +17,8 @@ import bisect
 import threading
 from array import array
 from collections import OrderedDict
+from collections.abc import Iterable, Sequence
+from collections.abc import Set as AbstractSet
 from itertools import accumulate
 from pickle import loads
 from typing import Any
@@ -119,13 +121,14 @@ class _Cache:
 _POSITIONS: dict[bytes, tuple[int, ...]] = {}
 
 
-def _decode(matcher: Any) -> Postings:
-    """All postings of ``matcher``, a block at a time when it is a plain Whoosh 3 leaf matcher
-    (2 µs -> ~0.5 µs per posting; a segment with deletions wraps it and is read one by one)."""
+def _decode(matcher: Any, positions: bool = True) -> Postings:
+    """All postings of ``matcher`` (without positions: ``starts`` all 0), a block at a time when
+    it is a plain Whoosh 3 leaf matcher (2 µs -> ~0.5 µs per posting; a segment with deletions
+    wraps it and is read one by one)."""
+    positions = positions and matcher.supports("positions")
     if type(matcher) is not W3LeafMatcher:
-        return _decode_slowly(matcher)
+        return _decode_slowly(matcher, positions)
     found = Postings()
-    positions = matcher.supports("positions")
     while not matcher._atend:
         matcher._read_ids()
         matcher._read_weights()
@@ -164,6 +167,58 @@ def posting_ids(reader: Any, fieldname: str, btext: bytes) -> array:
     return out
 
 
+def term_postings(reader: Any, fieldname: str, btext: bytes) -> tuple[array, array]:
+    """Ids and weights of a term in one segment: a frequent word's from ``CACHE`` (filling
+    it), the others read from the index a block at a time, without their positions."""
+    if reader.doc_frequency(fieldname, btext) >= MIN_DOC_FREQUENCY:
+        found = CACHE.get(reader, fieldname, btext)
+    else:
+        found = _decode(reader.postings(fieldname, btext), positions=False)
+    return found.ids, found.weights
+
+
+def phrase_docnums(searcher: Any, fieldname: str, words: Sequence[str],
+                   within: AbstractSet[int] | None = None) -> set[int]:
+    """Docnums (whole index; only those ``within`` when given) where ``words`` stand at
+    consecutive positions: what Whoosh's ``Phrase`` (``SpanNear2``, slop 1, in order) matches.
+    Candidates are the ids of the rarest word (or ``within``); each is looked up by bisection in
+    the other words' ids and its positions compared, from decoded lists (a frequent word's
+    cached) instead of span objects per posting."""
+    found: set[int] = set()
+    field = searcher.schema[fieldname] if fieldname in searcher.schema else None
+    if field is None or not words:
+        return found
+    try:
+        btexts = [field.to_bytes(word) for word in words]
+    except ValueError:
+        return found
+    for sub, offset in searcher.leaf_searchers():
+        reader = sub.reader()
+        if any((fieldname, b) not in reader for b in btexts):
+            continue
+        end = offset + reader.doc_count_all()
+        lists = [CACHE.get(reader, fieldname, b) if reader.doc_frequency(fieldname, b) >= MIN_DOC_FREQUENCY
+                 else _decode(reader.postings(fieldname, b)) for b in btexts]
+        if within is None:
+            candidates: Iterable[int] = min(lists, key=lambda p: len(p.ids)).ids
+        else:
+            candidates = [n - offset for n in within if offset <= n < end]
+        for n in candidates:
+            starts: set[int] | None = None
+            for k, p in enumerate(lists):
+                i = bisect.bisect_left(p.ids, n)
+                if i == len(p.ids) or p.ids[i] != n:
+                    starts = None
+                    break
+                at = {pos - k for pos in p.positions[p.starts[i]:p.starts[i + 1]]}
+                starts = at if starts is None else starts & at
+                if not starts:
+                    break
+            if starts:
+                found.add(n + offset)
+    return found
+
+
 def term_docnums(searcher: Any, fieldname: str, btext: bytes) -> array:
     """Docnums of a term in the whole index: frequent words from ``CACHE`` (filling it), the
     others read from the index a block at a time."""
@@ -180,9 +235,8 @@ def term_docnums(searcher: Any, fieldname: str, btext: bytes) -> array:
     return out
 
 
-def _decode_slowly(matcher: Any) -> Postings:
+def _decode_slowly(matcher: Any, positions: bool) -> Postings:
     found = Postings()
-    positions = matcher.supports("positions")
     while matcher.is_active():
         found.ids.append(matcher.id())
         found.weights.append(matcher.weight())
