@@ -12,9 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import jieba
-
 from indexer.errors import PolicySearchError
+from indexer.jiebaimport import jieba
 from indexer.normalize import fold
 
 ANALYZER_VERSION = "1"

@@ -96,25 +96,53 @@ class FacetIndex:
     """
 
     def __init__(self, values: dict[str, list[Any]], where: dict[str, dict[Any, list[Sequence[int]]]],
-                 paragraphs: Iterable[int]):
+                 paragraphs: Iterable[int], owner: Sequence[Any] | None = None,
+                 by_document: Mapping[str, Mapping[Any, Any]] | None = None):
         self.values = values
         self.where = where
         self.paragraphs = list(paragraphs)
+        # Facets whose value is the document's (year, kind, issuer …): ``by_document[facet]``
+        # maps ``owner[docnum]`` (the paragraph's document) to it.
+        self.owner = owner
+        self.by_document = dict(by_document or {}) if owner is not None else {}
         self._selections: dict[tuple[str, tuple[Any, ...]], frozenset[int]] = {}
         self._totals: dict[str, Counter[Any]] = {}
         self._lock = threading.Lock()
 
-    def count(self, facet: str, docs: Iterable[int] | None) -> Counter[Any]:
-        """Paragraphs per value among ``docs`` (``None``: all paragraphs, cached)."""
+    def count(self, facet: str, docs: Iterable[int] | None, per_document: Counter[Any] | None = None) -> Counter[Any]:
+        """Paragraphs per value among ``docs`` (``None``: all paragraphs, cached).
+
+        A document-level facet counts from ``per_document`` (``documents(docs)``, which the
+        caller may share between facets): one pass over a big match set serves them all,
+        instead of a pass per facet."""
         if docs is None:
             found = self._totals.get(facet)
             if found is None:
                 found = self._totals[facet] = self.count(facet, self.paragraphs)
             return found
+        values = self.by_document.get(facet)
+        if values is not None:
+            counts: Counter[Any] = Counter()
+            multi = FACETS[facet][1]
+            for doc, n in (per_document if per_document is not None else self.documents(docs)).items():
+                value = values.get(doc)
+                if multi:
+                    for v in value or ():
+                        counts[v] += n
+                elif value is not None:
+                    counts[value] += n
+            return counts
         lookup = self.values[facet].__getitem__
         if FACETS[facet][1]:
             return Counter(chain.from_iterable(map(lookup, docs)))
         counts = Counter(map(lookup, docs))
+        counts.pop(None, None)
+        return counts
+
+    def documents(self, docs: Iterable[int]) -> Counter[Any]:
+        """Paragraphs of ``docs`` per document (the ``owner`` of each)."""
+        assert self.owner is not None
+        counts = Counter(map(self.owner.__getitem__, docs))
         counts.pop(None, None)
         return counts
 
@@ -160,9 +188,15 @@ def count(index: FacetIndex, base: AbstractSet[int] | None, selections: Mapping[
 
     ``base`` is the match set before selections (``None``: every paragraph)."""
     result: dict[str, list[dict[str, Any]]] = {}
+    shared: tuple[AbstractSet[int] | None, Counter[Any] | None] = (None, None)  # (docs, their documents)
     for facet in FACETS:
         docs = apply_selections(base, selections, skip=facet)
-        counts = index.count(facet, docs)
+        per_document = None
+        if docs is not None and facet in index.by_document:
+            if shared[0] is not docs:
+                shared = (docs, index.documents(docs))
+            per_document = shared[1]
+        counts = index.count(facet, docs, per_document)
         rows = sorted(((v, n) for v, n in counts.items() if n), key=lambda vn: (-vn[1], str(vn[0])))
         rows = rows[:FACET_LIMIT]
         shown = {v for v, _ in rows}

@@ -46,7 +46,7 @@ def count_documents(matched: AbstractSet[int] | None, doc_of: Callable[[int], st
     """Distinct documents among the matched paragraphs (``None``: all ``every`` documents)."""
     if matched is None:
         return every
-    return len({doc_of(n) for n in matched} - {None})
+    return len(set(map(doc_of, matched)) - {None})
 
 
 def matched_in(paragraphs: Sequence[int], matched: AbstractSet[int] | None) -> list[int]:

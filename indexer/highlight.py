@@ -69,7 +69,7 @@ def match_spans(text: str, terms: Collection[str], departments: Collection[str] 
                 doc_numbers: Collection[str] = ()) -> list[Span]:
     """Character spans of ``text`` to mark, merged where they overlap or touch."""
     segmenter = get_segmenter()
-    spans = [(s.start, s.end) for s in segmenter.segment(text) if s.text in terms] if terms else []
+    spans = segmenter.word_spans(text, terms) if terms else []
     compounds = [t for t in terms if segmenter.covers(t)]
     if compounds:  # 再生资源回收 inside 再生资源/回收利用: matched through its cover, marked whole
         folded = fold(text)

@@ -7,12 +7,15 @@ import pytest
 from flask import Flask
 from markupsafe import Markup
 
+from indexer.analysis import get_segmenter
 from indexer.highlight import HighlightTerms, highlight, match_spans
 from indexer.models import Document, Paragraph
 from indexer.pipeline import index_documents
 from indexer.snippets import make_snippet
 from indexer.engine import IndexStore
 from webui import create_app
+from fixture_docs import fixture_docs
+from paths import SEED
 
 MARKET = "加强城市场所安全管理，规范市场秩序。"
 HOSTILE = "市场<script>alert(1)</script> & \"引号\""
@@ -63,3 +66,21 @@ def test_document_page_and_snippet_mark_the_same_characters(app: Flask) -> None:
     assert f'<p class="para-text">{snippet}</p>' in page
     assert "城<mark>" not in page
     assert '<p class="para-text"><mark>市场</mark>&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;引号&quot;</p>' in page
+
+
+def test_cutting_only_the_runs_that_hold_a_word_finds_every_token_a_whole_cut_finds() -> None:
+    """``word_spans`` cuts only the pieces of a text in which a query word occurs; the marks
+    must be those of cutting the whole text, for words, sub-words (转型 inside 数字化转型),
+    single characters, Latin letters, digits, full-width and Traditional characters."""
+    segmenter = get_segmenter()
+    texts = [p.text for d in fixture_docs() for p in d.paragraphs] + SEED.read_text(encoding="utf-8").splitlines()
+    texts += ["推進ＡＩ应用，GDP增长6.5%以上；數字化轉型 2020年", "市工信局\n牵头  数字化转型、智能化改造"]
+    words = [{"数字化转型"}, {"转型", "数字化"}, {"市"}, {"gdp", "6.5", "ai"}, {"数字化转型", "市工信局", "会议"},
+             {"2020", "年"}, {"不存在的词"}]
+    checked = 0
+    for text in texts:
+        for chosen in words:
+            expected = [(t.start, t.end) for t in segmenter.segment(text) if t.text in chosen]
+            assert segmenter.word_spans(text, chosen) == expected, (text, chosen)
+            checked += bool(expected)
+    assert checked > 50

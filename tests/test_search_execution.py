@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 
 from indexer import query
+from indexer.engine.tables import DOCUMENT_FACETS
+from indexer.facets import FacetIndex
 from indexer.query import NOTICE_TIMEOUT, SearchParams, search
 from indexer.engine import IndexStore
 from indexer.corpustables import CorpusTables, build_tables
@@ -120,3 +122,19 @@ def test_a_table_being_built_holds_up_neither_searches_nor_other_tables(store):
     assert finished_while_building, "a search waited for a table being built"
     assert results[0]["total"] == 17
     assert builds == [1] and got == [builds, builds]
+
+
+def test_document_facets_counted_by_document_equal_the_count_by_paragraph(laws_store: IndexStore):
+    """Year, kind, issuer … are counted once per document (times its matched paragraphs)
+    instead of once per paragraph; the counts must not change."""
+    index = laws_store.snapshot().facets
+    assert set(index.by_document) == set(DOCUMENT_FACETS)
+    by_paragraph = FacetIndex(index.values, index.where, index.paragraphs)
+    subsets = [set(index.paragraphs), set(index.paragraphs[::3]), set(index.paragraphs[100:900]), set()]
+    for docs in subsets:
+        shared = index.documents(docs)
+        for facet in DOCUMENT_FACETS:
+            expected = by_paragraph.count(facet, docs)
+            assert index.count(facet, docs) == expected == index.count(facet, docs, shared), (facet, len(docs))
+    assert sum(index.count("kind", set(index.paragraphs)).values()) == len(index.paragraphs)
+    assert len(index.count("year", set(index.paragraphs))) > 3

@@ -19,7 +19,7 @@ from __future__ import annotations
 import bisect
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from collections.abc import Set as AbstractSet
 from typing import Any
 
@@ -33,7 +33,7 @@ from indexer.engine.postcache import CachedPhrase, term_postings
 from indexer.engine.translate import DocSet
 
 NOT_WEIGHT = 1.0  # what Whoosh's InverseMatcher adds for a NOT under an AND (its weight)
-PROBE_RATIO = 16  # postings this many times as many as the wanted docnums are bisected, not walked
+PROBE_RATIO = 4  # postings this many times as many as the wanted docnums are bisected, not walked
 LENGTH_SEGMENTS = 32  # segments whose field-length bytes are kept (a few per generation)
 
 # among(query, among): those of ``docnums`` that a (sub)query matches (``matching._among``)
@@ -128,22 +128,18 @@ def _term_scores(searcher: Any, term: wq.Term, wanted: AbstractSet[int]) -> dict
     return found
 
 
-def _held(ids: Sequence[int], weights: Sequence[float], wanted: AbstractSet[int], offset: int) -> Iterator[tuple[int, float]]:
+def _held(ids: Sequence[int], weights: Sequence[float], wanted: AbstractSet[int], offset: int) -> list[tuple[int, float]]:
     """(id, weight) of the postings whose docnum (``id + offset``) is wanted: bisection for
-    each wanted docnum when they are far fewer (的 in 200k paragraphs, scored in three), else
+    each wanted docnum when they are fewer enough (的 in 200k paragraphs, scored in three), else
     a walk over the postings between the lowest and the highest wanted."""
     if not wanted:
-        return
+        return []
     if len(wanted) * PROBE_RATIO < len(ids):
-        for n in wanted:
-            i = bisect.bisect_left(ids, n - offset)
-            if i < len(ids) and ids[i] == n - offset:
-                yield ids[i], weights[i]
-        return
+        size, left = len(ids), bisect.bisect_left
+        return [(ids[j], weights[j]) for n in wanted
+                if (j := left(ids, n - offset)) < size and ids[j] == n - offset]
     low, high = bisect.bisect_left(ids, min(wanted) - offset), bisect.bisect_right(ids, max(wanted) - offset)
-    for i, w in zip(ids[low:high], weights[low:high]):
-        if i + offset in wanted:
-            yield i, w
+    return [(i, w) for i, w in zip(ids[low:high], weights[low:high]) if i + offset in wanted]
 
 
 class _LengthBytes:

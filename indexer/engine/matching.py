@@ -110,7 +110,12 @@ def _sum_leaves(searcher: Any, query: wq.Query, wanted: set[int], deadline: floa
     if timed_out:
         log.warning("search timed out: %.200r", query)
         wanted = {min(wanted)}
-    return leafscore.scores(searcher, query, wanted, lambda q, docs: _among(searcher, q, docs if isinstance(docs, set) else set(docs), memo)), timed_out
+    return leafscore.scores(searcher, query, wanted, _among_in(searcher, memo)), timed_out
+
+
+def _among_in(searcher: Any, memo: _Memo) -> leafscore.Among:
+    """``_among`` as ``leafscore`` calls it."""
+    return lambda query, docs: _among(searcher, query, docs if isinstance(docs, set) else set(docs), memo)
 
 
 def _step_matchers(searcher: Any, query: wq.Query, scope: AbstractSet[int] | None, allow: AbstractSet[int] | None,
@@ -254,8 +259,8 @@ def _add_scores(searcher: Any, query: wq.Query, docnums: list[int], scores: dict
                 memo: _Memo, deadline: float) -> None:
     """Add ``query``'s score for each of the sorted ``docnums`` (all of which it matches) to
     ``scores``. A ``Coordinated`` query scores as the sum over its clauses of clause score plus
-    ``OR_CLAUSE_BONUS``, as its Whoosh form would; anything else through its Whoosh matcher,
-    skipping straight to the wanted documents."""
+    ``OR_CLAUSE_BONUS``, as its Whoosh form would; a clause ``leafscore`` can sum leaf by leaf,
+    anything else through its Whoosh matcher, skipping straight to the wanted documents."""
     if isinstance(query, Coordinated):
         for clause in query.clauses:
             docs = _docset(searcher, clause, memo)
@@ -263,6 +268,10 @@ def _add_scores(searcher: Any, query: wq.Query, docnums: list[int], scores: dict
             for n in wanted:
                 scores[n] += OR_CLAUSE_BONUS
             _add_scores(searcher, clause, wanted, scores, memo, deadline)
+        return
+    if leafscore.supported(query):
+        for n, score in leafscore.scores(searcher, query, set(docnums), _among_in(searcher, memo)).items():
+            scores[n] += score
         return
     context = searcher.context()
     for sub, offset in searcher.leaf_searchers():

@@ -30,6 +30,8 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 DOC_LEVEL_CACHE = 8_000_000  # paragraph docnums of cached document-level conditions (4 bytes each)
 DOC_LEVEL_SETS = 4  # cached filter sets (year ranges, kinds: ~40 bytes per paragraph)
+# facets whose value each paragraph takes from its document (``build`` fills them by document)
+DOCUMENT_FACETS = ("kind", "issuer", "year", "meeting", "jurisdiction", "legal_level")
 
 
 def date_key(date: str | None, digits: int = 8) -> int:
@@ -206,7 +208,9 @@ class GenerationTables:
             owner=owner,
             members=members,
             record_doc=record_doc,
-            facets=facets.FacetIndex(columns, where, (n for n, d in enumerate(owner) if d is not None)),
+            facets=facets.FacetIndex(columns, where, (n for n, d in enumerate(owner) if d is not None), owner,
+                                     {name: {doc_id: columns[name][nums[0]] for doc_id, nums in members.items()}
+                                      for name in DOCUMENT_FACETS}),
             date_keys=[days.get(i, 0) for i in owner],
         )
 
