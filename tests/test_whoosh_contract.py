@@ -73,6 +73,8 @@ def test_private_names_exist(owner: object, name: str) -> None:
 
 def test_signatures_the_engine_calls() -> None:
     assert "terminfo" in inspect.signature(matching.ListMatcher.__init__).parameters
+    assert list(inspect.signature(whoosh3.W3LeafMatcher.__init__).parameters)[:5] == [
+        "self", "postfile", "startoffset", "length", "format_"]  # ``postcache.read_postings``
     assert list(inspect.signature(scoring.bm25).parameters) == ["idf", "tf", "fl", "avgfl", "B", "K1"]
     assert "multisegment" in inspect.signature(multiproc.MpWriter.__init__).parameters
 
@@ -106,6 +108,9 @@ def test_instance_attributes_of_a_real_index(tmp_path: Path) -> None:
         assert hasattr(leaf, name), f"W3LeafMatcher.{name} is missing"
     segment = searcher.reader().leaf_readers()[0][0]
     assert hasattr(segment, "_perdoc"), "SegmentReader._perdoc is missing"
+    assert hasattr(segment._terms, "_postfile"), "W3TermsReader._postfile is missing"
+    terminfo = segment.term_info("text", "合同".encode())
+    assert hasattr(terminfo, "extent") and hasattr(terminfo, "is_inlined")
     lengths = segment._perdoc._cached_reader(whoosh3._lenfield("text"), whoosh3.LENGTHS_COLUMN)
     for name in ("_dbfile", "_basepos", "_count"):
         assert hasattr(lengths, name), f"the length column's reader has no {name}"

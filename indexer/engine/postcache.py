@@ -19,6 +19,7 @@ from array import array
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from collections.abc import Set as AbstractSet
+from io import BytesIO
 from itertools import accumulate
 from pickle import loads
 from typing import Any
@@ -26,6 +27,7 @@ from typing import Any
 from whoosh import matching
 from whoosh import query as wq
 from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.filedb.structfile import StructFile
 from whoosh.matching import ListMatcher, ReadTooFar
 
 MIN_DOC_FREQUENCY = 1_000  # rarer words are cheap to read from the index each time
@@ -102,7 +104,7 @@ class _Cache:
             if found is not None:
                 self._lists.move_to_end(key)
                 return found
-        found = _decode(reader.postings(fieldname, btext))
+        found = _decode(read_postings(reader, fieldname, btext))
         with self._lock:
             if key not in self._lists:
                 self._lists[key] = found
@@ -150,13 +152,34 @@ def _decode(matcher: Any, positions: bool = True) -> Postings:
     return found
 
 
+def read_postings(reader: Any, fieldname: str, btext: bytes) -> Any:
+    """A segment's matcher of a term for reading its whole list, over a copy of the list's bytes.
+
+    Whoosh reads a posting block's header and data through the index's file object in many
+    small reads (the pickled header: one per opcode, ~20 a block); reading the list's extent in
+    one piece and decoding it from memory made the facet columns of the server's start (a
+    million postings) take half the time. Segments with deletions, and lists inlined in the
+    term info, are read by Whoosh's own matcher (it skips the deleted)."""
+    if reader.has_deletions():
+        return reader.postings(fieldname, btext)
+    terminfo = reader.term_info(fieldname, btext)
+    if terminfo.is_inlined():
+        return reader.postings(fieldname, btext)
+    offset, length = terminfo.extent()
+    if isinstance(length, tuple):  # Whoosh 2.7.4 reads it with struct.unpack, never unwrapped
+        length = length[0]
+    data = reader._terms._postfile.get(offset, length)
+    return W3LeafMatcher(StructFile(BytesIO(data)), 0, length, reader.schema[fieldname].format,
+                         term=(fieldname, btext))
+
+
 def posting_ids(reader: Any, fieldname: str, btext: bytes) -> array:
     """Docnums of a term in the whole index (any reader), read a block at a time."""
     out = array("I")
     for leaf, offset in reader.leaf_readers():
         if (fieldname, btext) not in leaf:
             continue
-        matcher = leaf.postings(fieldname, btext)
+        matcher = read_postings(leaf, fieldname, btext)
         if type(matcher) is W3LeafMatcher:
             while not matcher._atend:
                 matcher._read_ids()
@@ -173,7 +196,7 @@ def term_postings(reader: Any, fieldname: str, btext: bytes) -> tuple[array, arr
     if reader.doc_frequency(fieldname, btext) >= MIN_DOC_FREQUENCY:
         found = CACHE.get(reader, fieldname, btext)
     else:
-        found = _decode(reader.postings(fieldname, btext), positions=False)
+        found = _decode(read_postings(reader, fieldname, btext), positions=False)
     return found.ids, found.weights
 
 
@@ -198,7 +221,7 @@ def phrase_docnums(searcher: Any, fieldname: str, words: Sequence[str],
             continue
         end = offset + reader.doc_count_all()
         lists = [CACHE.get(reader, fieldname, b) if reader.doc_frequency(fieldname, b) >= MIN_DOC_FREQUENCY
-                 else _decode(reader.postings(fieldname, b)) for b in btexts]
+                 else _decode(read_postings(reader, fieldname, b)) for b in btexts]
         if within is None:
             candidates: Iterable[int] = min(lists, key=lambda p: len(p.ids)).ids
         else:

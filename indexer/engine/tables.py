@@ -229,7 +229,9 @@ def _members_by_order(reader: Any, record_doc: dict[int, str]) -> dict[str, rang
     members: dict[str, range | array] = {}
     for leaf, offset in reader.leaf_readers():
         pending = array("I")
-        for n in leaf.all_doc_ids():
+        # without deletions every docnum is live: no per-document deletion check
+        live = leaf.all_doc_ids() if leaf.has_deletions() else range(leaf.doc_count_all())
+        for n in live:
             n += offset
             doc_id = record_doc.get(n)
             if doc_id is None:
