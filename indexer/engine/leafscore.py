@@ -5,14 +5,14 @@ call per matcher per step. 人民政府 应当 加强 is an intersection of thre
 the paragraph, in the rest of its law article, or in its document's title) whose words are in
 tens of thousands of paragraphs each: 600 ms of stepping for 5,219 matches. Yet a score is a
 sum over the leaves that match (a union adds its matching children, an intersection all of
-them), so the same scores come from the match set, known from set algebra
-(``matching.docnum_set``), and one pass per leaf over its posting array, with the field
+them; a phrase, the words it matched), so the same scores come from the match set, known
+from set algebra (``matching``), and one pass per leaf over its posting array, with the field
 lengths of a segment read once into memory. The arithmetic is Whoosh's own (``bm25`` with the
-same operands), so scores agree up to the order of the additions.
+same operands), so scores agree up to the order of the additions (``tests/test_leafscore.py``).
 
-Only trees of terms, document sets, AND, OR, AND-MAYBE and NOT under AND are summed here;
-``supported`` says no to anything else (phrases, ranges, the fallback's coordinated OR), which
-keeps going through Whoosh's matchers.
+Trees of terms, slop-1 phrases, document sets, AND, OR, AND-MAYBE and NOT under AND (what the
+query language compiles to) are summed here; ``supported`` says no to anything else (other
+spans, ranges, the fallback's coordinated OR), which keeps going through Whoosh's matchers.
 """
 from __future__ import annotations
 
@@ -36,7 +36,7 @@ NOT_WEIGHT = 1.0  # what Whoosh's InverseMatcher adds for a NOT under an AND (it
 PROBE_RATIO = 4  # postings this many times as many as the wanted docnums are bisected, not walked
 LENGTH_SEGMENTS = 32  # segments whose field-length bytes are kept (a few per generation)
 
-# among(query, among): those of ``docnums`` that a (sub)query matches (``matching._among``)
+# among(query, docnums): those of ``docnums`` that a (sub)query matches (``matching._among``)
 Among = Callable[[wq.Query, AbstractSet[int]], AbstractSet[int]]
 
 
@@ -130,7 +130,7 @@ def _term_scores(searcher: Any, term: wq.Term, wanted: AbstractSet[int]) -> dict
 
 def _held(ids: Sequence[int], weights: Sequence[float], wanted: AbstractSet[int], offset: int) -> list[tuple[int, float]]:
     """(id, weight) of the postings whose docnum (``id + offset``) is wanted: bisection for
-    each wanted docnum when they are fewer enough (的 in 200k paragraphs, scored in three), else
+    each wanted docnum when they are few enough (的 in 200k paragraphs, scored in three), else
     a walk over the postings between the lowest and the highest wanted."""
     if not wanted:
         return []

@@ -69,10 +69,10 @@ def run(searcher: Any, query: wq.Query | None, req: MatchRequest) -> Match:
     ``req.scored``, the top ``req.limit`` (docnum, BM25F score) among those the selections allow.
     ``None`` for a scope or a base is every paragraph (no query, no year range).
 
-    Trees of words and document sets (``leafscore.supported``) are matched by set algebra and
-    scored leaf by leaf; others (phrases) step Whoosh's matchers once, recording every match
-    inside the scope (for the total and the facet counts) and scoring those the selections
-    allow. After the deadline the ranking is partial (``timed_out``) but the match set is
+    Trees of words, phrases and document sets (``leafscore.supported``: what the query
+    language compiles to) are matched by set algebra and scored leaf by leaf; any other query
+    steps Whoosh's matchers once, recording every match inside the scope (for the total and the
+    facet counts) and scoring those the selections allow. After the deadline the ranking is partial (``timed_out``) but the match set is
     completed without scoring, so totals and facet counts stay exact.
     """
     scope = req.scope
@@ -332,8 +332,9 @@ def _within(scope: AbstractSet[int] | None, docs: set[int]) -> set[int]:
 
 def _docset(searcher: Any, query: wq.Query, memo: _Memo) -> set[int]:
     """Docnums matching ``query``, by set algebra over the leaves: a word's docnums come from the
-    cache of frequent words or are read a block at a time (``postcache.term_docnums``), unions and intersections are C set operations
-    (Whoosh's union matchers step one docnum at a time in Python). ``memo`` is per search."""
+    cache of frequent words or are read a block at a time (``postcache.term_docnums``), unions
+    are C set operations (Whoosh's union matchers step one docnum at a time in Python), an AND
+    narrows its rarest conjunct's set (``_among``). ``memo`` is per search."""
     found = memo.sets.get(id(query))
     if found is not None:
         return found
@@ -346,7 +347,7 @@ def _docset(searcher: Any, query: wq.Query, memo: _Memo) -> set[int]:
     elif isinstance(query, wq.Or):
         found = set().union(*(_docset(searcher, q, memo) for q in query.subqueries))
     elif isinstance(query, wq.And) and _positives(query):
-        first, *rest = sorted(_positives(query), key=lambda q: memo.size(searcher, q))
+        first = min(_positives(query), key=lambda q: memo.size(searcher, q))
         found = _among(searcher, query, _docset(searcher, first, memo), memo, skip=first)
     elif isinstance(query, wq.AndMaybe):
         found = _docset(searcher, query.a, memo)
@@ -365,9 +366,11 @@ def _among(searcher: Any, query: wq.Query, candidates: set[int], memo: _Memo,
     A word far more frequent than the candidates is looked up by bisection in its sorted
     docnums instead of made into a set: 关于 … 的若干措施 has 的 and 关于 (hundreds of thousands
     of paragraphs) beside words in a few hundred."""
+    if not candidates:
+        return set()
     known = memo.sets.get(id(query))
-    if known is not None or not candidates:
-        return candidates & known if known is not None else set()
+    if known is not None:
+        return candidates & known
     if isinstance(query, wq.And) and _positives(query):
         for sub in sorted(_positives(query), key=lambda q: memo.size(searcher, q)):
             if sub is not skip:

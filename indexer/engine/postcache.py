@@ -193,11 +193,16 @@ def posting_ids(reader: Any, fieldname: str, btext: bytes) -> array:
 def term_postings(reader: Any, fieldname: str, btext: bytes) -> tuple[array, array]:
     """Ids and weights of a term in one segment: a frequent word's from ``CACHE`` (filling
     it), the others read from the index a block at a time, without their positions."""
-    if reader.doc_frequency(fieldname, btext) >= MIN_DOC_FREQUENCY:
-        found = CACHE.get(reader, fieldname, btext)
-    else:
-        found = _decode(read_postings(reader, fieldname, btext), positions=False)
+    found = _postings(reader, fieldname, btext, positions=False)
     return found.ids, found.weights
+
+
+def _postings(reader: Any, fieldname: str, btext: bytes, positions: bool = True) -> Postings:
+    """A frequent word's postings from ``CACHE`` (filling it, positions included), a rarer
+    word's decoded from the index (each time: they are short)."""
+    if reader.doc_frequency(fieldname, btext) >= MIN_DOC_FREQUENCY:
+        return CACHE.get(reader, fieldname, btext)
+    return _decode(read_postings(reader, fieldname, btext), positions)
 
 
 def phrase_docnums(searcher: Any, fieldname: str, words: Sequence[str],
@@ -220,8 +225,7 @@ def phrase_docnums(searcher: Any, fieldname: str, words: Sequence[str],
         if any((fieldname, b) not in reader for b in btexts):
             continue
         end = offset + reader.doc_count_all()
-        lists = [CACHE.get(reader, fieldname, b) if reader.doc_frequency(fieldname, b) >= MIN_DOC_FREQUENCY
-                 else _decode(read_postings(reader, fieldname, b)) for b in btexts]
+        lists = [_postings(reader, fieldname, b) for b in btexts]
         if within is None:
             candidates: Iterable[int] = min(lists, key=lambda p: len(p.ids)).ids
         else:
