@@ -182,7 +182,10 @@ class Segmenter:
         offset = 0
         for run in _JIEBA_BLOCKS.split(fold(text)):
             if run and any(word in run for word in words):
-                found += [(t.start + offset, t.end + offset) for t in self.segment(run) if t.text in words]
+                # the original characters: ``segment`` folds them itself, and folding twice is
+                # not folding once (薴 -> 苧 -> 苎)
+                original = text[offset:offset + len(run)]
+                found += [(t.start + offset, t.end + offset) for t in self.segment(original) if t.text in words]
             offset += len(run)
         return found
 

@@ -74,9 +74,10 @@ def test_cutting_only_the_runs_that_hold_a_word_finds_every_token_a_whole_cut_fi
     single characters, Latin letters, digits, full-width and Traditional characters."""
     segmenter = get_segmenter()
     texts = [p.text for d in fixture_docs() for p in d.paragraphs] + SEED.read_text(encoding="utf-8").splitlines()
-    texts += ["推進ＡＩ应用，GDP增长6.5%以上；數字化轉型 2020年", "市工信局\n牵头  数字化转型、智能化改造"]
+    texts += ["推進ＡＩ应用，GDP增长6.5%以上；數字化轉型 2020年", "市工信局\n牵头  数字化转型、智能化改造",
+              "本地薴麻种植面积扩大"]  # 薴 folds to 苧, and 苧 again to 苎: a run is cut from the original
     words = [{"数字化转型"}, {"转型", "数字化"}, {"市"}, {"gdp", "6.5", "ai"}, {"数字化转型", "市工信局", "会议"},
-             {"2020", "年"}, {"不存在的词"}]
+             {"2020", "年"}, {"不存在的词"}, {"苧麻", "种植"}]
     checked = 0
     for text in texts:
         for chosen in words:

@@ -3,14 +3,17 @@ Whoosh's own matchers do: the same paragraphs, the same BM25F score for each."""
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import pytest
 from whoosh import query as wq
 
 from indexer.engine import IndexStore, leafscore, matching, postcache
 from indexer.engine.matching import MatchRequest
+from indexer.pipeline import index_documents
 from indexer.querycompile import compile_query
 from indexer.querysyntax import parse
+from fixture_docs import fixture_docs
 
 QUERIES = [
     "人民政府 应当 加强",  # an AND of ORs (paragraph, rest of the article, title) of common words
@@ -38,7 +41,7 @@ def lookups(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> 
     """Frequent lists looked up by bisection for every candidate, or walked / made sets."""
     ratio = 0 if request.param == "probe" else 10**9
     monkeypatch.setattr(matching, "PROBE_RATIO", ratio)
-    monkeypatch.setattr(leafscore, "PROBE_RATIO", ratio)
+    monkeypatch.setattr(leafscore, "BISECT_RATIO", ratio)
     return str(request.param)
 
 
@@ -97,3 +100,19 @@ def test_what_cannot_be_summed_goes_through_whoosh():
     assert not leafscore.supported(wq.NumericRange("year", 2000, 2010))
     assert not leafscore.supported(wq.And([wq.Term("text", "应当"), wq.ConstantScoreQuery(wq.Term("text", "的"))]))
     assert leafscore.supported(wq.And([wq.Term("text", "应当"), wq.Not(wq.Term("text", "的"))]))
+
+
+def test_a_segment_with_deletions_is_matched_and_scored_as_whoosh_does(tmp_path: Path, postings_from: str):
+    store = IndexStore.create_or_open(tmp_path / "index")
+    index_documents(store, fixture_docs(), workers=1)
+    store.remove(["law-cf7c1ffb68"])  # the 安全生产法: most of the paragraphs with 安全生产
+    snap = store.snapshot()
+    assert any(leaf.has_deletions() for leaf, _ in snap.searcher.reader().leaf_readers())
+    for text in ["安全生产", "会议 -安全生产", "会议 原则同意", '"原则同意"', '"安全生产 工作"']:
+        query = _translated(store, text)
+        expected = _whoosh(store, query)
+        assert expected, text
+        found = matching.run(snap.searcher, query, MatchRequest(None, {}, 10, time.monotonic() + 60, True))
+        assert found.pool is not None
+        assert {n: round(s, 6) for n, s in found.pool.items()} == expected, text
+    store.close()

@@ -33,7 +33,7 @@ from indexer.engine.postcache import CachedPhrase, term_postings
 from indexer.engine.translate import DocSet
 
 NOT_WEIGHT = 1.0  # what Whoosh's InverseMatcher adds for a NOT under an AND (its weight)
-PROBE_RATIO = 4  # postings this many times as many as the wanted docnums are bisected, not walked
+BISECT_RATIO = 4  # postings this many times as many as the wanted docnums are bisected, not walked
 LENGTH_SEGMENTS = 32  # segments whose field-length bytes are kept (a few per generation)
 
 # among(query, docnums): those of ``docnums`` that a (sub)query matches (``matching._among``)
@@ -46,10 +46,11 @@ def supported(query: wq.Query) -> bool:
         return True
     if isinstance(query, CachedPhrase):
         return query.slop == 1  # consecutive words, as ``postcache.phrase_docnums`` matches them
-    if isinstance(query, wq.And):
-        return all(supported(q.query if isinstance(q, wq.Not) else q) for q in query.subqueries)
-    if type(query) is wq.Or:  # not Coordinated, nor Whoosh's other OR flavours
-        return all(supported(q) for q in query.subqueries)
+    if isinstance(query, wq.And):  # at least one positive conjunct (Whoosh cannot run a bare NOT)
+        return any(not isinstance(q, wq.Not) for q in query.subqueries) and \
+            all(supported(q.query if isinstance(q, wq.Not) else q) for q in query.subqueries)
+    if type(query) is wq.Or:  # not Coordinated, nor Whoosh's other OR flavours, nor a scaled one
+        return not query.scale and not query.minmatch and all(supported(q) for q in query.subqueries)
     if isinstance(query, wq.AndMaybe):
         return supported(query.a) and supported(query.b)
     return False
@@ -134,7 +135,7 @@ def _held(ids: Sequence[int], weights: Sequence[float], wanted: AbstractSet[int]
     a walk over the postings between the lowest and the highest wanted."""
     if not wanted:
         return []
-    if len(wanted) * PROBE_RATIO < len(ids):
+    if len(wanted) * BISECT_RATIO < len(ids):
         size, left = len(ids), bisect.bisect_left
         return [(ids[j], weights[j]) for n in wanted
                 if (j := left(ids, n - offset)) < size and ids[j] == n - offset]

@@ -49,8 +49,9 @@ class Match:
     ranked: list[tuple[int, float]]  # (docnum, score), best first
     timed_out: bool = False
     dropped: tuple[int, ...] = ()  # fallback: the clauses the best result does not hold
-    # every match the selections allow with its score, when all were scored: a deeper ranking
-    # (a grouped page that needs more paragraphs) is read from it without matching again
+    # every match the selections allow with its score (those scored before the deadline when
+    # timed out): a deeper ranking (a grouped page that needs more paragraphs) is read from it
+    # without matching again
     pool: dict[int, float] | None = None
 
     def ranking(self, limit: int) -> list[tuple[int, float]] | None:
@@ -70,10 +71,12 @@ def run(searcher: Any, query: wq.Query | None, req: MatchRequest) -> Match:
     ``None`` for a scope or a base is every paragraph (no query, no year range).
 
     Trees of words, phrases and document sets (``leafscore.supported``: what the query
-    language compiles to) are matched by set algebra and scored leaf by leaf; any other query
-    steps Whoosh's matchers once, recording every match inside the scope (for the total and the
-    facet counts) and scoring those the selections allow. After the deadline the ranking is partial (``timed_out``) but the match set is
-    completed without scoring, so totals and facet counts stay exact.
+    language compiles to) are matched by set algebra and scored leaf by leaf, work bounded by the
+    postings read (the deadline is checked once the matches are known); any other query steps
+    Whoosh's matchers once, recording every match inside the scope (for the total and the facet
+    counts) and scoring those the selections allow, and after the deadline its ranking is partial
+    (``timed_out``) but the match set is completed without scoring, so totals and facet counts
+    stay exact.
     """
     scope = req.scope
     if query is None:
@@ -250,9 +253,9 @@ def _run_coordinated(searcher: Any, query: Coordinated, req: MatchRequest, exclu
     except TimeLimit:
         log.warning("search timed out: %.200r", query)
         timed_out = True
-    best = heapq.nlargest(limit, scores.items(), key=lambda item: (coverage[item[0]], item[1], -item[0]))
-    dropped = tuple(i for i, docs in enumerate(clause_sets) if best[0][0] not in docs) if best else ()
-    return Match(matched, best, timed_out, dropped)
+    top = heapq.nlargest(limit, scores.items(), key=lambda item: (coverage[item[0]], item[1], -item[0]))
+    dropped = tuple(i for i, docs in enumerate(clause_sets) if top[0][0] not in docs) if top else ()
+    return Match(matched, top, timed_out, dropped)
 
 
 def _add_scores(searcher: Any, query: wq.Query, docnums: list[int], scores: dict[int, float],
