@@ -29,7 +29,7 @@ from whoosh.scoring import BM25FScorer, WeightScorer
 from whoosh.system import emptybytes
 from whoosh.util.numeric import byte_to_length
 
-from indexer.engine.postcache import CachedPhrase, term_postings
+from indexer.engine.postcache import CachedPhrase, term_bytes, term_postings
 from indexer.engine.translate import DocSet
 
 NOT_WEIGHT = 1.0  # what Whoosh's InverseMatcher adds for a NOT under an AND (its weight)
@@ -98,11 +98,8 @@ def _term_scores(searcher: Any, term: wq.Term, wanted: AbstractSet[int]) -> dict
     """The term's score in each wanted paragraph holding it, segment by segment, from its
     postings (``postcache.term_postings``) and the segment's field lengths."""
     found: dict[int, float] = {}
-    if term.fieldname not in searcher.schema or not wanted:
-        return found
-    try:
-        btext = searcher.schema[term.fieldname].to_bytes(term.text)
-    except ValueError:
+    btext = term_bytes(searcher, term.fieldname, term.text)
+    if btext is None or not wanted:
         return found
     boost = term.boost
     for sub, offset in searcher.leaf_searchers():

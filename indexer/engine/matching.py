@@ -22,7 +22,7 @@ from whoosh.collectors import TimeLimit
 
 from indexer import facets
 from indexer.engine import leafscore
-from indexer.engine.postcache import CachedPhrase, phrase_docnums, term_docnums
+from indexer.engine.postcache import CachedPhrase, phrase_docnums, term_bytes, term_docnums
 from indexer.engine.tables import GenerationTables
 from indexer.engine.translate import Coordinated, DocSet
 from indexer.querytree import OR_CLAUSE_BONUS
@@ -319,13 +319,8 @@ class _Memo:
 
 
 def _term_array(searcher: Any, term: wq.Term) -> Sequence[int]:
-    if term.fieldname not in searcher.schema:
-        return ()
-    try:
-        btext = searcher.schema[term.fieldname].to_bytes(term.text)
-    except ValueError:
-        return ()
-    return term_docnums(searcher, term.fieldname, btext)
+    btext = term_bytes(searcher, term.fieldname, term.text)
+    return () if btext is None else term_docnums(searcher, term.fieldname, btext)
 
 
 def _within(scope: AbstractSet[int] | None, docs: set[int]) -> set[int]:

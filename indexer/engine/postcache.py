@@ -152,6 +152,17 @@ def _decode(matcher: Any, positions: bool = True) -> Postings:
     return found
 
 
+def term_bytes(searcher: Any, fieldname: str, text: str) -> bytes | None:
+    """A word as its field stores it; ``None`` when the index has no such field or the word
+    cannot be one of its values (it then matches nothing)."""
+    if fieldname not in searcher.schema:
+        return None
+    try:
+        return searcher.schema[fieldname].to_bytes(text)
+    except ValueError:
+        return None
+
+
 def read_postings(reader: Any, fieldname: str, btext: bytes) -> Any:
     """A segment's matcher of a term for reading its whole list, over a copy of the list's bytes.
 
